@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FIXTURES := sources states organisations locations tsentr-2011
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install migrate load superuser check-fixtures clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the admin and the API with the fixtures loaded, on SQLite unless DATABASE_URL says otherwise.
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py loaddata $(FIXTURES)
+	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
+		DEBUG=$${DEBUG:-1} $(BIN)/python manage.py createsuperuser --no-input 2>/dev/null \
+		|| echo "Superuser $$DJANGO_SUPERUSER_USERNAME exists already; left as it was."; fi
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole suite: lint, format check, fixture check, tests.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Create an admin account interactively (never a default password).
+superuser: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py createsuperuser
+
+check-fixtures: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check_fixtures
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

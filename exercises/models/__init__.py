@@ -1,0 +1,32 @@
+from exercises.models.exercises import (
+    Exercise,
+    ExerciseName,
+    ExerciseRelation,
+    Force,
+    Participation,
+    Scenario,
+    TroopFigure,
+)
+from exercises.models.geography import Location, State, StateName, UnknownState, normalize_name
+from exercises.models.organisations import Membership, Organisation
+from exercises.models.sources import CITATION_TARGETS, Citation, Source
+
+__all__ = [
+    "CITATION_TARGETS",
+    "Citation",
+    "Exercise",
+    "ExerciseName",
+    "ExerciseRelation",
+    "Force",
+    "Location",
+    "Membership",
+    "Organisation",
+    "Participation",
+    "Scenario",
+    "Source",
+    "State",
+    "StateName",
+    "TroopFigure",
+    "UnknownState",
+    "normalize_name",
+]

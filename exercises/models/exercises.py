@@ -1,0 +1,476 @@
+"""Exercises, their phases, names, participants, troop figures, episodes and forces."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from exercises import dates
+from exercises.choices import (
+    AdversaryBasis,
+    DatePrecision,
+    FigureBasis,
+    ForceKind,
+    ForceSide,
+    Qualifier,
+    RelationKind,
+    Role,
+    ThreatType,
+)
+from exercises.models.sources import new_key
+
+__all__ = [
+    "Exercise",
+    "ExerciseName",
+    "ExerciseRelation",
+    "Force",
+    "Participation",
+    "Scenario",
+    "TroopFigure",
+]
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def date_precision_matches(date_field: str, precision_field: str) -> Q:
+    """A partial date is empty exactly when its precision is unknown."""
+    unknown = Q(**{precision_field: DatePrecision.UNKNOWN})
+    return (Q(**{f"{date_field}__isnull": True}) & unknown) | (Q(**{f"{date_field}__isnull": False}) & ~unknown)
+
+
+class ExerciseQuerySet(models.QuerySet):
+    def refresh_reported_troops(self) -> int:
+        """Recompute the denormalised ``reported_troops`` of these exercises from their figures."""
+        reported = (
+            TroopFigure.objects.filter(exercise=OuterRef("pk"), is_reported=True, state__isnull=True)
+            .annotate(headline=Coalesce("low", "high"))
+            .values("headline")[:1]
+        )
+        return self.update(reported_troops=Subquery(reported))
+
+
+class ExerciseManager(models.Manager.from_queryset(ExerciseQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Exercise(models.Model):
+    """A military exercise, or one phase of a larger one (``parent``)."""
+
+    name = models.CharField(max_length=200, help_text="The name sources use; a description if unnamed.")
+    name_is_descriptive = models.BooleanField(
+        "unnamed (descriptive name)",
+        default=False,
+        help_text="The sources give no name; the name is our description until one is found.",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        "exercises.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exercises",
+        help_text="The organisation under whose flag the exercise was held, if any.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phases",
+        help_text="The exercise this one is a phase of.",
+    )
+    start_date = models.DateField(null=True, blank=True, help_text="First day of the known period.")
+    start_precision = models.CharField(max_length=7, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN)
+    end_date = models.DateField(null=True, blank=True, help_text="First day of the known period.")
+    end_precision = models.CharField(max_length=7, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The year the exercise starts (or ends, if the start is unknown). Set it by hand only "
+        "when no date is known; a phase without dates takes its parent's year.",
+    )
+    purpose = models.TextField("stated purpose", blank=True)
+    description = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Analysts' notes: doubts, conflicts between sources.")
+    locations = models.ManyToManyField("exercises.Location", blank=True, related_name="exercises")
+
+    # Derived, kept true by exercises.signals (also after a raw loaddata) and checked by tests.
+    span_start = models.DateField(null=True, editable=False, help_text="Earliest day the exercise may have run.")
+    span_end = models.DateField(null=True, editable=False, help_text="Latest day the exercise may have run.")
+    reported_troops = models.PositiveIntegerField(
+        null=True, editable=False, db_index=True, help_text="Headline value of the reported troop figure."
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExerciseManager()
+
+    class Meta:
+        ordering = ["-year", "name", "slug"]
+        indexes = [
+            models.Index(fields=["span_start", "span_end"], name="exercise_span_idx"),
+            models.Index(fields=["start_date"], name="exercise_start_date_idx"),
+            models.Index(fields=["name"], name="exercise_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=date_precision_matches("start_date", "start_precision"), name="exercise_start_precision"
+            ),
+            models.CheckConstraint(
+                condition=date_precision_matches("end_date", "end_precision"), name="exercise_end_precision"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(span_end__gte=F("start_date")),
+                name="exercise_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(span_end__gte=F("end_date")),
+                name="exercise_span_covers_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
+                name="exercise_year_range",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="exercise_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    # -- Derived fields ---------------------------------------------------------------------------
+    def derive_dates(self) -> None:
+        """Set ``year``, ``span_start`` and ``span_end`` from the dates.
+
+        The span is the widest the partial dates allow: "September 2011" runs from 1 to 30
+        September; a missing start or end opens the span to the start or end of the year. A phase
+        with no dates of its own takes its parent's year and span.
+        """
+        self.start_date = dates.truncate(self.start_date, self.start_precision)
+        self.end_date = dates.truncate(self.end_date, self.end_precision)
+        if not self.start_date and not self.end_date and self.parent_id:
+            parent = Exercise.objects.filter(pk=self.parent_id).values("year", "span_start", "span_end").first()
+            if parent and parent["year"]:
+                self.year, self.span_start, self.span_end = parent["year"], parent["span_start"], parent["span_end"]
+                return
+        if self.start_date:
+            self.year = self.start_date.year
+        elif self.end_date:
+            self.year = self.end_date.year
+        year = self.year
+        self.span_start = self.start_date or (dt.date(year, 1, 1) if year else None)
+        self.span_end = dates.period_end(self.end_date, self.end_precision) or (dt.date(year, 12, 31) if year else None)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for part in ("start", "end"):
+            value, precision = getattr(self, f"{part}_date"), getattr(self, f"{part}_precision")
+            if value is None and precision != DatePrecision.UNKNOWN:
+                errors[f"{part}_date"] = f"Give the {part} date, or set its precision to unknown."
+            elif value is not None and precision == DatePrecision.UNKNOWN:
+                errors[f"{part}_precision"] = f"Say how precise the {part} date is (day, month or year)."
+        if not errors and self.start_date and self.end_date:
+            start = dates.truncate(self.start_date, self.start_precision)
+            end = dates.period_end(self.end_date, self.end_precision)
+            if end < start:
+                errors["end_date"] = "The exercise cannot end before it starts."
+        if self.pk and self.parent_id == self.pk:
+            errors["parent"] = "An exercise cannot be a phase of itself."
+        if errors:
+            raise ValidationError(errors)
+
+    # -- Presentation -----------------------------------------------------------------------------
+    @property
+    def start(self) -> str | None:
+        """The start as a partial ISO date (``2011``, ``2011-09``, ``2011-09-27``)."""
+        return dates.format_partial(self.start_date, self.start_precision)
+
+    @property
+    def end(self) -> str | None:
+        return dates.format_partial(self.end_date, self.end_precision)
+
+    @property
+    def reported_figure(self) -> "TroopFigure | None":
+        return self.troop_figures.filter(is_reported=True, state__isnull=True).first()
+
+
+class ExerciseNameManager(models.Manager):
+    def get_by_natural_key(self, exercise_slug, name):
+        return self.get(exercise__slug=exercise_slug, name=name)
+
+
+class ExerciseName(models.Model):
+    """Another name, spelling or transliteration of an exercise (Center-2011, Центр-2011)."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="alternative_names")
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code, e.g. ru.")
+    note = models.CharField(max_length=200, blank=True, help_text='e.g. "Russian original", "British spelling".')
+
+    objects = ExerciseNameManager()
+
+    class Meta:
+        ordering = ["exercise", "name"]
+        constraints = [models.UniqueConstraint(fields=["exercise", "name"], name="exercise_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.exercise.slug, self.name)
+
+    natural_key.dependencies = ["exercises.exercise"]
+
+
+class ExerciseRelationManager(models.Manager):
+    def get_by_natural_key(self, from_slug, to_slug, kind):
+        return self.get(from_exercise__slug=from_slug, to_exercise__slug=to_slug, kind=kind)
+
+
+class ExerciseRelation(models.Model):
+    """A link between two exercises other than phase-of: held concurrently, follows, related."""
+
+    from_exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="relations_from")
+    to_exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="relations_to")
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = ExerciseRelationManager()
+
+    class Meta:
+        ordering = ["from_exercise", "kind", "to_exercise"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_exercise", "to_exercise", "kind"], name="exercise_relation_unique"),
+            models.CheckConstraint(condition=~Q(from_exercise=F("to_exercise")), name="exercise_relation_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_exercise} — {self.get_kind_display().lower()} — {self.to_exercise}"
+
+    def natural_key(self):
+        return (self.from_exercise.slug, self.to_exercise.slug, self.kind)
+
+    natural_key.dependencies = ["exercises.exercise"]
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, exercise_slug, state_code):
+        return self.get(exercise__slug=exercise_slug, state__code=state_code)
+
+
+class Participation(models.Model):
+    """A state's part in an exercise, with its role when a source gives one."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="participations")
+    state = models.ForeignKey("exercises.State", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role.choices, blank=True, help_text="Empty when no source says.")
+    notes = models.CharField(max_length=300, blank=True)
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["exercise", "state__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "state"], name="participation_one_per_state"),
+        ]
+        indexes = [models.Index(fields=["state", "exercise"], name="participation_state_idx")]
+
+    def __str__(self):
+        role = f" ({self.get_role_display().lower()})" if self.role else ""
+        return f"{self.state} in {self.exercise}{role}"
+
+    def natural_key(self):
+        return (self.exercise.slug, self.state.code)
+
+    natural_key.dependencies = ["exercises.exercise", "exercises.state"]
+
+
+class ChildManager(models.Manager):
+    """Natural key (exercise slug, key) for records that have no identity of their own."""
+
+    def get_by_natural_key(self, exercise_slug, key):
+        return self.get(exercise__slug=exercise_slug, key=key)
+
+
+class TroopFigure(models.Model):
+    """One source's claim of how many troops took part, in the whole exercise or for one state.
+
+    Claims disagree; all are kept. The one flagged ``is_reported`` (at most one per exercise and
+    scope) is the figure the exercise reports by default.
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="troop_figures")
+    key = models.SlugField(max_length=100, default=new_key)
+    state = models.ForeignKey(
+        "exercises.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="troop_figures",
+        help_text="The state whose troops are counted; empty for the whole exercise.",
+    )
+    low = models.PositiveIntegerField(null=True, blank=True, help_text="The figure, or the low end of a range.")
+    high = models.PositiveIntegerField(null=True, blank=True, help_text="The high end of a range.")
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    basis = models.CharField(max_length=10, choices=FigureBasis.choices, default=FigureBasis.REPORTED)
+    is_reported = models.BooleanField(
+        "reported figure", default=False, help_text="The figure the exercise reports by default."
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = ChildManager()
+
+    class Meta:
+        ordering = ["exercise", "state", "-is_reported", "low"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "key"], name="troop_figure_key_unique"),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="troop_figure_low_not_above_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualifier=Qualifier.AT_LEAST, low__isnull=False, high__isnull=True)
+                | Q(qualifier=Qualifier.UP_TO, low__isnull=True, high__isnull=False)
+                | Q(qualifier__in=[Qualifier.EXACT, Qualifier.ABOUT], low__isnull=False, high__isnull=False),
+                name="troop_figure_bounds_match_qualifier",
+            ),
+            models.UniqueConstraint(
+                fields=["exercise"],
+                condition=Q(is_reported=True, state__isnull=True),
+                name="troop_figure_one_reported_total",
+            ),
+            models.UniqueConstraint(
+                fields=["exercise", "state"],
+                condition=Q(is_reported=True, state__isnull=False),
+                name="troop_figure_one_reported_per_state",
+            ),
+        ]
+
+    def __str__(self):
+        scope = f" ({self.state})" if self.state_id else ""
+        return f"{self.display_value}{scope}"
+
+    def natural_key(self):
+        return (self.exercise.slug, self.key)
+
+    natural_key.dependencies = ["exercises.exercise", "exercises.state"]
+
+    @property
+    def headline(self) -> int | None:
+        """The single number the exercise reports: the figure, its low end, or 'up to' bound."""
+        return self.low if self.low is not None else self.high
+
+    @property
+    def display_value(self) -> str:
+        if self.qualifier == Qualifier.AT_LEAST:
+            return f"at least {self.low:,}"
+        if self.qualifier == Qualifier.UP_TO:
+            return f"up to {self.high:,}"
+        value = f"{self.low:,}" if self.low == self.high else f"{self.low:,}–{self.high:,}"
+        return f"about {value}" if self.qualifier == Qualifier.ABOUT else value
+
+    def clean(self):
+        super().clean()
+        if self.qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and self.low is not None and self.high is None:
+            self.high = self.low  # a single figure is a range of one
+        errors = {}
+        if self.low is not None and self.high is not None and self.low > self.high:
+            errors["high"] = "The high end of the range cannot be below the low end."
+        elif self.qualifier == Qualifier.AT_LEAST and (self.low is None or self.high is not None):
+            errors["low"] = '"At least" takes the figure in "low" and leaves "high" empty.'
+        elif self.qualifier == Qualifier.UP_TO and (self.high is None or self.low is not None):
+            errors["high"] = '"Up to" takes the figure in "high" and leaves "low" empty.'
+        elif self.qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and self.low is None:
+            errors["low"] = "Give the figure (and the high end too, for a range)."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Force(models.Model):
+    """A unit, formation or type of equipment that took part, on the exercising or opposing side."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="forces")
+    key = models.SlugField(max_length=100, default=new_key)
+    name = models.CharField(max_length=200, help_text='"Caspian Flotilla", "Su-25", "attack helicopters".')
+    kind = models.CharField(max_length=15, choices=ForceKind.choices, default=ForceKind.OTHER)
+    side = models.CharField(max_length=10, choices=ForceSide.choices, default=ForceSide.EXERCISING)
+    state = models.ForeignKey(
+        "exercises.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forces",
+        help_text="Whose force it is, where the source says.",
+    )
+    quantity = models.CharField(max_length=100, blank=True, help_text='As the source puts it: "dozens", "entire".')
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = ChildManager()
+
+    class Meta:
+        ordering = ["exercise", "side", "name"]
+        constraints = [models.UniqueConstraint(fields=["exercise", "key"], name="force_key_unique")]
+
+    def __str__(self):
+        owner = f"{self.state} " if self.state_id else ""
+        side = " (opposing)" if self.side == ForceSide.OPPOSING else ""
+        return f"{owner}{self.name}{side}"
+
+    def natural_key(self):
+        return (self.exercise.slug, self.key)
+
+    natural_key.dependencies = ["exercises.exercise", "exercises.state"]
+
+
+class Scenario(models.Model):
+    """An episode of an exercise: where, what was rehearsed, against whom, by whom, with what."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="scenarios")
+    key = models.SlugField(max_length=100, default=new_key)
+    sequence = models.PositiveSmallIntegerField(default=0, help_text="Order of the episode in the exercise.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    threat_type = models.CharField(max_length=20, choices=ThreatType.choices, db_index=True)
+    adversary = models.CharField(max_length=200, blank=True, help_text="The notional adversary, as described.")
+    adversary_state = models.ForeignKey(
+        "exercises.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cast_as_adversary",
+        help_text="The state the adversary stands for, if a source names or implies one.",
+    )
+    adversary_basis = models.CharField(max_length=10, choices=AdversaryBasis.choices, default=AdversaryBasis.UNKNOWN)
+    locations = models.ManyToManyField("exercises.Location", blank=True, related_name="scenarios")
+    states = models.ManyToManyField(
+        "exercises.State", blank=True, related_name="scenarios", help_text="States taking part in this episode."
+    )
+    forces = models.ManyToManyField(Force, blank=True, related_name="scenarios")
+
+    objects = ChildManager()
+
+    class Meta:
+        ordering = ["exercise", "sequence", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "key"], name="scenario_key_unique"),
+            models.CheckConstraint(
+                condition=Q(adversary_state__isnull=True) | ~Q(adversary_basis=AdversaryBasis.UNKNOWN),
+                name="scenario_adversary_state_has_basis",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise}: {self.title}"
+
+    def natural_key(self):
+        return (self.exercise.slug, self.key)
+
+    natural_key.dependencies = ["exercises.exercise", "exercises.force", "exercises.location", "exercises.state"]

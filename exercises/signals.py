@@ -16,10 +16,12 @@ from exercises.models import Exercise, TroopFigure
 @receiver(pre_save, sender=Exercise)
 def derive_exercise_dates(sender, instance, raw, **kwargs):
     instance.derive_dates()
-    if raw:  # auto_now fields are not filled in on raw saves
+    if raw and (instance.created_at is None or instance.updated_at is None):
+        # auto_now fields are not filled in on raw saves: keep the row's own on a reload.
+        existing = Exercise.objects.filter(pk=instance.pk).values("created_at", "updated_at").first() or {}
         now = timezone.now()
-        instance.created_at = instance.created_at or now
-        instance.updated_at = instance.updated_at or now
+        instance.created_at = instance.created_at or existing.get("created_at") or now
+        instance.updated_at = instance.updated_at or existing.get("updated_at") or now
 
 
 @receiver(post_save, sender=Exercise)

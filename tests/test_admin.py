@@ -1,0 +1,44 @@
+"""Every model is in the admin; an exercise is edited with its parts on one page."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from exercises.models import Exercise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "a-long-test-password")
+    client.force_login(user)
+    return client
+
+
+def test_every_app_model_is_registered():
+    from django.apps import apps
+
+    missing = [m.__name__ for m in apps.get_app_config("exercises").get_models() if m not in admin.site._registry]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label == "exercises"])
+def test_changelist_opens(staff_client, model):
+    url = reverse(f"admin:exercises_{model._meta.model_name}_changelist")
+    assert staff_client.get(url).status_code == 200
+
+
+def test_exercise_change_form_shows_participations_figures_and_scenarios(staff_client):
+    tsentr = Exercise.objects.get(slug="tsentr-2011-kazakhstan")
+    response = staff_client.get(reverse("admin:exercises_exercise_change", args=[tsentr.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    for prefix in ["participations", "troop_figures", "scenarios", "forces", "citations"]:
+        assert f'name="{prefix}-TOTAL_FORMS"' in body
+
+
+def test_scenario_inline_offers_only_this_exercises_forces(staff_client):
+    tsentr = Exercise.objects.get(slug="tsentr-2011-kazakhstan")
+    body = staff_client.get(reverse("admin:exercises_exercise_change", args=[tsentr.pk])).content.decode()
+    assert "Caspian Sea Flotilla" not in body.split('name="scenarios-TOTAL_FORMS"')[1]

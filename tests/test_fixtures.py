@@ -1,0 +1,78 @@
+"""Fixtures load with plain loaddata, twice without duplicates, with derived fields right."""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+
+from exercises.models import Exercise, Source, State
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+
+def app_rows():
+    """Every row of the app, as natural-key JSON: what 'the same rows' means."""
+    data = serializers.serialize(
+        "json",
+        [obj for model in apps.get_app_config("exercises").get_models() for obj in model.objects.order_by("pk")],
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+    )
+    return sorted(json.dumps(o, sort_keys=True) for o in json.loads(data))
+
+
+def empty_the_app_tables():
+    config = apps.get_app_config("exercises")
+    for name in ["Citation", "Scenario", "Force", "TroopFigure", "Participation", "ExerciseName", "ExerciseRelation"]:
+        config.get_model(name).objects.all().delete()
+    Exercise.objects.filter(parent__isnull=False).delete()
+    for name in ["Exercise", "Membership", "Organisation", "Location", "StateName", "State", "Source"]:
+        config.get_model(name).objects.all().delete()
+
+
+def test_loading_fixtures_twice_leaves_the_same_rows():
+    before = app_rows()
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    assert app_rows() == before
+
+
+def test_derived_fields_are_right_after_loaddata_into_an_empty_database():
+    empty_the_app_tables()
+    assert not State.objects.exists()
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    derived = {e.slug: (e.year, str(e.span_start), str(e.span_end), e.reported_troops) for e in Exercise.objects.all()}
+    assert derived == {
+        "tsentr-2011": (2011, "2011-01-01", "2011-09-27", 12000),
+        "tsentr-2011-kyrgyzstan": (2011, "2011-01-01", "2011-09-27", None),
+        "tsentr-2011-kazakhstan": (2011, "2011-01-01", "2011-09-27", None),
+        "russia-belarus-2011": (2011, "2011-01-01", "2011-12-31", 12000),
+        "csto-exercises-2010": (2010, "2010-01-01", "2010-12-31", 1700),
+    }
+
+
+def test_derived_fields_survive_a_reload_that_omits_them():
+    Exercise.objects.update(reported_troops=None, year=None, span_start=None, span_end=None)
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    assert Exercise.objects.get(slug="tsentr-2011").reported_troops == 12000
+    assert Exercise.objects.get(slug="tsentr-2011-kazakhstan").year == 2011
+
+
+def test_fixtures_carry_no_primary_keys(settings):
+    from pathlib import Path
+
+    for directory in settings.FIXTURE_DIRS:
+        for path in Path(directory).glob("*.json"):
+            assert all("pk" not in obj for obj in json.loads(path.read_text())), path
+
+
+def test_the_seed_is_registered_with_its_hash():
+    seed = Source.objects.get(key="kucera-2011-csto-vision")
+    assert seed.sha256 == "9ea4fda8e3d53da33a5899725faadbcfb4bc9484cd056aa88e7b3dad3778dedf"
+    assert (seed.author, seed.publisher, str(seed.published_no_later_than)) == (
+        "Joshua Kucera",
+        "Eurasianet",
+        "2011-10-02",
+    )

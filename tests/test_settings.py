@@ -1,0 +1,44 @@
+"""Settings come from the environment; production refuses to start without a secret key."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def load_settings(**env):
+    """Import config.settings in a fresh interpreter with ``env``; return (exit code, output)."""
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "db = settings.DATABASES['default']; print(settings.DEBUG, db['ENGINE'], db['NAME'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean | {"DJANGO_SETTINGS_MODULE": "config.settings"} | env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    code, output = load_settings(DEBUG="0")
+    assert code != 0 and "SECRET_KEY is not set" in output
+
+
+def test_debug_settings_start_with_the_development_key():
+    code, output = load_settings(DEBUG="1")
+    assert code == 0 and output.startswith("True django.db.backends.sqlite3")
+
+
+def test_default_database_is_a_sqlite_file_in_the_project():
+    code, output = load_settings(SECRET_KEY="x")
+    assert output.strip().endswith(str(settings.BASE_DIR / "db.sqlite3"))
+
+
+def test_postgres_url_selects_postgresql_backend():
+    code, output = load_settings(SECRET_KEY="x", DATABASE_URL="postgres://u:p@db.example:5432/exercises")
+    assert code == 0 and output.split()[1:] == ["django.db.backends.postgresql", "exercises"]

@@ -164,6 +164,7 @@ class CitationAdmin(admin.ModelAdmin):
         "location",
         "membership",
         "organisation",
+        "organisation_participation",
         "relation",
     ]
 
@@ -217,3 +218,20 @@ class ExerciseNameAdmin(admin.ModelAdmin):
     list_display = ["name", "exercise", "language"]
     search_fields = ["name", "exercise__name"]
     autocomplete_fields = ["exercise"]
+
+
+@admin.register(models.OrganisationParticipation)
+class OrganisationParticipationAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "organisation", "role"]
+    list_select_related = ["exercise", "organisation"]
+    search_fields = ["exercise__name", "organisation__acronym"]
+    autocomplete_fields = ["exercise", "organisation"]
+
+
+@admin.register(models.ExternalIdentifier)
+class ExternalIdentifierAdmin(admin.ModelAdmin):
+    list_display = ["identifier", "source", "exercise"]
+    list_filter = ["source"]
+    list_select_related = ["exercise", "source"]
+    search_fields = ["identifier", "exercise__name"]
+    autocomplete_fields = ["exercise", "source"]

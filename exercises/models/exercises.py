@@ -25,7 +25,9 @@ __all__ = [
     "Exercise",
     "ExerciseName",
     "ExerciseRelation",
+    "ExternalIdentifier",
     "Force",
+    "OrganisationParticipation",
     "Participation",
     "Scenario",
     "TroopFigure",
@@ -93,9 +95,30 @@ class Exercise(models.Model):
         help_text="The year the exercise starts (or ends, if the start is unknown). Set it by hand only "
         "when no date is known; a phase without dates takes its parent's year.",
     )
+    series = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text='The recurring series it belongs to ("Cobra Gold").'
+    )
+    # Domains and focus, as coded by a data set (MME) or an analyst. Empty means "not coded".
+    cpx = models.BooleanField("command post exercise", null=True, blank=True)
+    air = models.BooleanField(null=True, blank=True)
+    land = models.BooleanField(null=True, blank=True)
+    sea = models.BooleanField(null=True, blank=True)
+    amphibious = models.BooleanField(null=True, blank=True)
+    cyber = models.BooleanField(null=True, blank=True)
+    warfighting = models.BooleanField(null=True, blank=True)
+    peacekeeping = models.BooleanField(null=True, blank=True)
+    humanitarian = models.BooleanField(null=True, blank=True)
     purpose = models.TextField("stated purpose", blank=True)
     description = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Analysts' notes: doubts, conflicts between sources.")
+    troops_text = models.TextField(
+        blank=True, help_text="Troop numbers as a source words them, where no figure could be taken."
+    )
+    participants_note = models.TextField(blank=True, help_text="What a source adds about the participants.")
+    needs_review = models.BooleanField(
+        default=False, db_index=True, help_text="A problem in the source (dates, names) waits for an analyst."
+    )
+    review_notes = models.TextField(blank=True, help_text="What is wrong, as found by an import or an analyst.")
     locations = models.ManyToManyField("exercises.Location", blank=True, related_name="exercises")
 
     # Derived, kept true by exercises.signals (also after a raw loaddata) and checked by tests.
@@ -293,6 +316,65 @@ class Participation(models.Model):
     natural_key.dependencies = ["exercises.exercise", "exercises.state"]
 
 
+class OrganisationParticipationManager(models.Manager):
+    def get_by_natural_key(self, exercise_slug, acronym):
+        return self.get(exercise__slug=exercise_slug, organisation__acronym=acronym)
+
+
+class OrganisationParticipation(models.Model):
+    """An organisation taking part as a body (NATO in an MME exercise), not through its members."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="organisation_participations")
+    organisation = models.ForeignKey("exercises.Organisation", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role.choices, blank=True, help_text="Empty when no source says.")
+    notes = models.CharField(max_length=300, blank=True)
+
+    objects = OrganisationParticipationManager()
+
+    class Meta:
+        ordering = ["exercise", "organisation"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "organisation"], name="organisation_participation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.exercise}"
+
+    def natural_key(self):
+        return (self.exercise.slug, self.organisation.acronym)
+
+    natural_key.dependencies = ["exercises.exercise", "exercises.organisation"]
+
+
+class ExternalIdentifierManager(models.Manager):
+    def get_by_natural_key(self, source_key, identifier):
+        return self.get(source__key=source_key, identifier=identifier)
+
+
+class ExternalIdentifier(models.Model):
+    """An exercise's identifier in another data set (MME's ``mme87``), with that data set as source."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="external_ids")
+    source = models.ForeignKey("exercises.Source", on_delete=models.PROTECT, related_name="external_ids")
+    identifier = models.CharField(max_length=100)
+
+    objects = ExternalIdentifierManager()
+
+    class Meta:
+        ordering = ["source", "identifier"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "identifier"], name="external_identifier_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.key}:{self.identifier}"
+
+    def natural_key(self):
+        return (self.source.key, self.identifier)
+
+    natural_key.dependencies = ["exercises.exercise", "exercises.source"]
+
+
 class ChildManager(models.Manager):
     """Natural key (exercise slug, key) for records that have no identity of their own."""
 
@@ -323,6 +405,9 @@ class TroopFigure(models.Model):
     basis = models.CharField(max_length=10, choices=FigureBasis.choices, default=FigureBasis.REPORTED)
     is_reported = models.BooleanField(
         "reported figure", default=False, help_text="The figure the exercise reports by default."
+    )
+    is_extracted = models.BooleanField(
+        "extracted", default=False, help_text="Taken by a program from free text; check it against the text."
     )
     note = models.CharField(max_length=300, blank=True)
 

@@ -22,6 +22,7 @@ CITATION_TARGETS = (
     "location",
     "membership",
     "organisation",
+    "organisation_participation",
     "relation",
 )
 
@@ -151,6 +152,13 @@ class Citation(models.Model):
     organisation = models.ForeignKey(
         "exercises.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
+    organisation_participation = models.ForeignKey(
+        "exercises.OrganisationParticipation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
     relation = models.ForeignKey(
         "exercises.ExerciseRelation", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
@@ -181,6 +189,7 @@ class Citation(models.Model):
         "exercises.location",
         "exercises.membership",
         "exercises.organisation",
+        "exercises.organisationparticipation",
         "exercises.exerciserelation",
     ]
 

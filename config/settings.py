@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "exercises",
 ]
 
@@ -118,9 +121,38 @@ SOURCE_TEXT_ROOTS = [Path(p) for p in env_list("SOURCE_TEXT_ROOTS", str(BASE_DIR
 
 # --- REST framework ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an anonymous write is answered 401 with a WWW-Authenticate challenge.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "exercises.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "exercises.api.exceptions.exception_handler",
+    # The browsable API never renders a dropdown of a whole table.
+    "HTML_SELECT_CUTOFF": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Exercise database API",
+    "DESCRIPTION": "Military exercises, their participants, troop figures, places, scenarios and the sources "
+    "behind every figure. Reads are open; writes need a token or a session with model permissions.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: the docs work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "exercises.choices.DatePrecision",
+        "LocationKindEnum": "exercises.choices.LocationKind",
+        "SourceKindEnum": "exercises.choices.SourceKind",
+        "ForceKindEnum": "exercises.choices.ForceKind",
+        "OrganisationKindEnum": "exercises.choices.OrganisationKind",
+    },
 }

@@ -1,10 +1,28 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from exercises.api import views
 
 app_name = "exercises-api"
 
-router = DefaultRouter()
-router.register("exercises", views.ExerciseViewSet, basename="exercise")
 
-urlpatterns = router.urls
+class Router(DefaultRouter):
+    """The API root lists every endpoint."""
+
+
+router = Router()
+router.register("exercises", views.ExerciseViewSet, basename="exercise")
+router.register("participations", views.ParticipationViewSet, basename="participation")
+router.register("troop-figures", views.TroopFigureViewSet, basename="troopfigure")
+router.register("states", views.StateViewSet, basename="state")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("locations", views.LocationViewSet, basename="location")
+router.register("scenarios", views.ScenarioViewSet, basename="scenario")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("stats", views.StatsViewSet, basename="stats")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    *router.urls,
+]

@@ -1,10 +1,433 @@
-from rest_framework import viewsets
+"""The API's endpoints: short declarations, with query shaping in ``get_queryset``."""
 
-from exercises.api.serializers import ExerciseListSerializer
-from exercises.models import Exercise
+from django.db import transaction
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.http import Http404, StreamingHttpResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from exercises import models
+from exercises.api import serializers
+from exercises.api.exports import exercise_csv_rows, exercise_geojson_chunks
+from exercises.api.renderers import EXPORT_FORMATS, CSVRenderer, GeoJSONRenderer
+from exercises.choices import ThreatType
+from exercises.filtersets import MAX_VALUE_LENGTH, ExerciseFilterSet, MultiValueFilter, StatesFilter
+
+READ_RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+GEO_RENDERERS = [*READ_RENDERERS, GeoJSONRenderer]
 
 
-class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Exercise.objects.select_related("organisation")
-    serializer_class = ExerciseListSerializer
+class StrictQueryMixin:
+    """Refuses query parameters the endpoint does not know, and values no parameter can hold.
+
+    A misspelt ``contry=`` is a 400 naming it, not a silently unfiltered list. Errors are always
+    JSON, whatever format was asked for.
+    """
+
+    extra_query_params: tuple[str, ...] = ()
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {"format", *self.extra_query_params}
+        if getattr(self, "action", "list") == "list":
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                allowed |= set(filterset_class.base_filters)
+            paginator = getattr(self, "paginator", None)
+            if paginator is not None:
+                allowed |= {paginator.page_query_param, paginator.page_size_query_param}
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        allowed = self.allowed_query_params()
+        errors = {}
+        for name, values in request.query_params.lists():
+            if name not in allowed:
+                errors[name] = ["Unknown query parameter. This endpoint accepts: " + ", ".join(sorted(allowed)) + "."]
+            elif any("\x00" in value for value in values):
+                errors[name] = ["Values may not contain NUL bytes."]
+            elif name not in ("country", "country_all", "threat", "location", "domain", "focus") and len(values) > 1:
+                errors[name] = ["Give this parameter once."]
+            elif any(len(value) > 10 * MAX_VALUE_LENGTH for value in values):
+                errors[name] = ["Value too long."]
+        if errors:
+            raise ValidationError(errors)
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(r.format for r in self.get_renderers())
+            raise ValidationError({"format": [f"Unknown format. Use one of: {formats}."]}) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "status_code", 200) >= 400 and isinstance(response, Response):
+            renderer = getattr(request, "accepted_renderer", None)
+            if renderer is None or renderer.format in EXPORT_FORMATS:
+                request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ExportMixin:
+    """Exports (CSV, GeoJSON) are whole result sets, not pages."""
+
+    def paginate_queryset(self, queryset):
+        if self.request.accepted_renderer.format in EXPORT_FORMATS:
+            return None
+        return super().paginate_queryset(queryset)
+
+
+# -- Exercises ---------------------------------------------------------------------------------------
+class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
+    """Exercises: a filtered, paginated list; details with every figure's citations; writes for editors."""
+
+    queryset = models.Exercise.objects.all()
     lookup_field = "slug"
+    filterset_class = ExerciseFilterSet
+    renderer_classes = GEO_RENDERERS
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("organisation")
+        compact = [
+            Prefetch("participations", queryset=models.Participation.objects.select_related("state").order_by()),
+            Prefetch("locations", queryset=models.Location.objects.order_by("name")),
+        ]
+        if self.action == "list":
+            return queryset.prefetch_related(*compact)
+        cited = Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
+        return queryset.select_related("parent").prefetch_related(
+            Prefetch(
+                "participations", queryset=models.Participation.objects.select_related("state").prefetch_related(cited)
+            ),
+            Prefetch(
+                "troop_figures", queryset=models.TroopFigure.objects.select_related("state").prefetch_related(cited)
+            ),
+            Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited)),
+            Prefetch(
+                "scenarios",
+                queryset=models.Scenario.objects.select_related("adversary_state").prefetch_related(
+                    cited,
+                    Prefetch("states", queryset=models.State.objects.order_by("name")),
+                    Prefetch("locations", queryset=models.Location.objects.select_related("state")),
+                    Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited)),
+                ),
+            ),
+            Prefetch("locations", queryset=models.Location.objects.select_related("state").order_by("name")),
+            Prefetch("phases", queryset=models.Exercise.objects.order_by("name")),
+            Prefetch("relations_from", queryset=models.ExerciseRelation.objects.select_related("to_exercise")),
+            Prefetch("relations_to", queryset=models.ExerciseRelation.objects.select_related("from_exercise")),
+            Prefetch(
+                "organisation_participations",
+                queryset=models.OrganisationParticipation.objects.select_related("organisation"),
+            ),
+            Prefetch("external_ids", queryset=models.ExternalIdentifier.objects.select_related("source")),
+            "alternative_names",
+            cited,
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ExerciseListSerializer
+        if self.action == "retrieve":
+            return serializers.ExerciseDetailSerializer
+        return serializers.ExerciseWriteSerializer
+
+    def list(self, request, *args, **kwargs):
+        export = request.accepted_renderer.format
+        if export not in EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(models.Exercise.objects.all())
+        if export == "csv":
+            response = StreamingHttpResponse(
+                exercise_csv_rows(queryset, request), content_type="text/csv; charset=utf-8"
+            )
+            filename = "exercises.csv"
+        else:
+            response = StreamingHttpResponse(
+                exercise_geojson_chunks(queryset, request), content_type="application/geo+json"
+            )
+            filename = "exercises.geojson"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+class ExercisePartFilterSet(filters.FilterSet):
+    exercise = filters.CharFilter(field_name="exercise__slug", help_text="Slug of the exercise.")
+
+
+class ParticipationViewSet(StrictQueryMixin, viewsets.ModelViewSet):
+    """Which state took part in which exercise, in what role. Editors add and correct them here."""
+
+    queryset = models.Participation.objects.select_related("exercise", "state").prefetch_related(
+        Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
+    )
+    serializer_class = serializers.ParticipationWriteSerializer
+    filterset_class = ExercisePartFilterSet
+    renderer_classes = READ_RENDERERS
+
+
+class TroopFigureViewSet(StrictQueryMixin, viewsets.ModelViewSet):
+    """Troop figures, every claim with its source; editors add competing figures here."""
+
+    queryset = models.TroopFigure.objects.select_related("exercise", "state")
+    serializer_class = serializers.TroopFigureWriteSerializer
+    filterset_class = ExercisePartFilterSet
+    renderer_classes = READ_RENDERERS
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+# -- Reference data ----------------------------------------------------------------------------------
+class StateFilterSet(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", help_text="Part of a code or name.")
+    historical = filters.BooleanFilter(field_name="is_historical", help_text="true: former states only.")
+
+    class Meta:
+        model = models.State
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(common_name__icontains=value) | Q(code__iexact=value) | Q(alpha2__iexact=value)
+        )
+
+
+class StateViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """States and territories (ISO 3166-1, and former ones from ISO 3166-3) with their exercise counts.
+
+    ``states/{code}/`` takes an alpha-2, alpha-3 or ISO 3166-3 code in any case.
+    """
+
+    queryset = (
+        models.State.objects.annotate(exercise_count=Count("participations")).prefetch_related("names").order_by("name")
+    )
+    serializer_class = serializers.StateSerializer
+    filterset_class = StateFilterSet
+    lookup_field = "code"
+    renderer_classes = READ_RENDERERS
+
+    def get_object(self):
+        code = self.kwargs["code"].upper()
+        match = (
+            Q(alpha2=code, is_historical=False)
+            if len(code) == 2
+            else Q(alpha3=code, is_historical=False) | Q(code=code)
+        )
+        state = self.get_queryset().filter(match).first()
+        if state is None:
+            raise NotFound("No state with this alpha-2, alpha-3 or ISO 3166-3 code.")
+        return state
+
+
+class OrganisationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Organisations with their members' periods (member, suspended ...), each period cited."""
+
+    queryset = (
+        models.Organisation.objects.annotate(exercise_count=Count("exercises"))
+        .order_by("acronym")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=models.Membership.objects.select_related("state").prefetch_related(
+                    Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
+                ),
+            )
+        )
+    )
+    serializer_class = serializers.OrganisationSerializer
+    lookup_field = "acronym"
+    lookup_value_regex = "[^/]+"
+    renderer_classes = READ_RENDERERS
+
+    def get_object(self):
+        organisation = self.get_queryset().filter(acronym__iexact=self.kwargs["acronym"]).first()
+        if organisation is None:
+            raise NotFound("No organisation with this acronym.")
+        return organisation
+
+
+class LocationFilterSet(filters.FilterSet):
+    state = StatesFilter(method="filter_state", help_text="State the place lies in (code or name).")
+    kind = filters.ChoiceFilter(choices=models.Location._meta.get_field("kind").choices)
+    search = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
+
+    class Meta:
+        model = models.Location
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(state__in=value)
+
+
+class LocationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Named places with coordinates; ``format=geojson`` gives them as points."""
+
+    queryset = models.Location.objects.select_related("state")
+    filterset_class = LocationFilterSet
+    renderer_classes = GEO_RENDERERS
+
+    def get_serializer_class(self):
+        return serializers.LocationDetailSerializer if self.action == "retrieve" else serializers.LocationSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
+            )
+        return queryset
+
+
+class ScenarioFilterSet(filters.FilterSet):
+    exercise = filters.CharFilter(field_name="exercise__slug", help_text="Slug of the exercise.")
+    threat = MultiValueFilter(
+        field_name="threat_type",
+        lookup_expr="in",
+        choices=ThreatType.choices,
+        help_text="Threat type; any of several.",
+    )
+    country = StatesFilter(method="filter_country", help_text="States taking part in the episode.")
+    adversary = StatesFilter(method="filter_adversary", help_text="State the notional adversary stands for.")
+
+    class Meta:
+        model = models.Scenario
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(states__in=value).distinct()
+
+    def filter_adversary(self, queryset, name, value):
+        return queryset.filter(adversary_state__in=value)
+
+
+class ScenarioViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Episodes of exercises: what was rehearsed, where, against whom, with which forces."""
+
+    cited = Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
+    queryset = models.Scenario.objects.select_related("exercise", "adversary_state").prefetch_related(
+        cited,
+        Prefetch("states", queryset=models.State.objects.order_by("name")),
+        Prefetch("locations", queryset=models.Location.objects.select_related("state")),
+        Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited)),
+    )
+    serializer_class = serializers.ScenarioListSerializer
+    filterset_class = ScenarioFilterSet
+    renderer_classes = READ_RENDERERS
+
+
+class SourceViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """The register of sources; a source's detail lists every fact it supports."""
+
+    queryset = models.Source.objects.annotate(citation_count=Count("citations")).order_by("key")
+    lookup_field = "key"
+    renderer_classes = READ_RENDERERS
+
+    def get_serializer_class(self):
+        return serializers.SourceDetailSerializer if self.action == "retrieve" else serializers.SourceSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            targets = [
+                "via",
+                "exercise",
+                "participation__exercise",
+                "participation__state",
+                "troop_figure__exercise",
+                "troop_figure__state",
+                "scenario__exercise",
+                "force__exercise",
+                "force__state",
+                "location",
+                "membership__organisation",
+                "membership__state",
+                "organisation",
+                "organisation_participation__exercise",
+                "organisation_participation__organisation",
+                "relation__from_exercise",
+                "relation__to_exercise",
+            ]
+            queryset = queryset.prefetch_related(
+                Prefetch("citations", queryset=models.Citation.objects.select_related(*targets).order_by("pk"))
+            )
+        return queryset
+
+
+# -- Statistics --------------------------------------------------------------------------------------
+STAT_SERIES = ("year", "state", "organisation")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "by",
+            str,
+            enum=list(STAT_SERIES),
+            description="Which series to return (default: all three); repeat or comma-separate for several.",
+        )
+    ]
+)
+class StatsViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Exercises and reported troops per year, per state and per organisation.
+
+    Takes the same filters as ``exercises/``. ``troops`` sums the exercises' reported figures;
+    an exercise counts fully for each state that took part in it. One aggregate query per series.
+    """
+
+    queryset = models.Exercise.objects.all()
+    serializer_class = serializers.StatsSerializer
+    filterset_class = ExerciseFilterSet
+    pagination_class = None
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    extra_query_params = ("by",)
+
+    @extend_schema(responses=serializers.StatsSerializer)
+    def list(self, request, *args, **kwargs):
+        requested = [p.strip() for v in request.query_params.getlist("by") for p in v.split(",") if p.strip()]
+        unknown = [s for s in requested if s not in STAT_SERIES]
+        if unknown:
+            raise ValidationError({"by": [f"Unknown series. Use: {', '.join(STAT_SERIES)}."]})
+        series = requested or list(STAT_SERIES)
+        exercises = self.filter_queryset(self.get_queryset()).order_by()
+        totals = {"exercises": Count("pk"), "troops": Sum("reported_troops"), "with_troops": Count("reported_troops")}
+        result = {}
+        if "year" in series:
+            result["per_year"] = list(exercises.values("year").annotate(**totals).order_by("year"))
+        if "state" in series:
+            rows = (
+                models.Participation.objects.filter(exercise__in=exercises.values("pk"))
+                .values(code=F("state__code"), name=F("state__name"))
+                .annotate(
+                    exercises=Count("exercise"),
+                    troops=Sum("exercise__reported_troops"),
+                    with_troops=Count("exercise__reported_troops"),
+                )
+                .order_by("-exercises", "code")
+            )
+            result["per_state"] = list(rows)
+        if "organisation" in series:
+            rows = (
+                exercises.values(acronym=F("organisation__acronym"))
+                .annotate(**totals)
+                .order_by("-exercises", "acronym")
+            )
+            result["per_organisation"] = list(rows)
+        return Response(result)

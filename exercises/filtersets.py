@@ -1,0 +1,454 @@
+"""FilterSets: how query parameters become queries. Shared by the API and the admin.
+
+Every parameter is strict: a value that cannot be understood is a validation error naming the
+parameter (the REST backend turns it into HTTP 400), never a silently ignored filter. User input
+goes into messages as parameters (``%(value)s``), never formatted into them.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Q
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+
+from exercises import dates
+from exercises.choices import Role, ThreatType
+from exercises.models import (
+    Exercise,
+    ExerciseName,
+    Location,
+    Organisation,
+    Participation,
+    Scenario,
+    State,
+    UnknownState,
+)
+
+MAX_VALUE_LENGTH = 200
+MAX_VALUES = 50
+
+DOMAINS = ["cpx", "air", "land", "sea", "amphibious", "cyber"]
+FOCUSES = ["warfighting", "peacekeeping", "humanitarian"]
+DOMAIN_CHOICES = [(d, d) for d in DOMAINS]
+FOCUS_CHOICES = [(f, f) for f in FOCUSES]
+
+
+def check_text(value: str) -> str:
+    """Reject what no filter can mean: NUL bytes, control characters and overlong values."""
+    if "\x00" in value:
+        raise ValidationError("Values may not contain NUL bytes.", code="nul")
+    if len(value) > MAX_VALUE_LENGTH:
+        raise ValidationError(
+            "Value too long (%(length)d characters; at most %(max)d).",
+            code="max_length",
+            params={"length": len(value), "max": MAX_VALUE_LENGTH},
+        )
+    return value
+
+
+# -- Fields: parse and validate one parameter --------------------------------------------------------
+class MultiValueWidget(forms.TextInput):
+    """Reads a parameter given several times and/or as a comma-separated list: ``a,b&x=c``."""
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        values = [part.strip() for item in raw if item is not None for part in str(item).split(",")]
+        return [v for v in values if v] or None
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+
+class MultiValueField(forms.Field):
+    widget = MultiValueWidget
+
+    def __init__(self, *, choices=None, **kwargs):
+        # Choices as (value, label) pairs, like Django's; only the values are accepted.
+        self.choices = [str(c[0]) for c in choices] if choices is not None else None
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = [check_text(v) for v in value]
+        if len(values) > MAX_VALUES:
+            raise ValidationError("At most %(max)d values.", code="max_values", params={"max": MAX_VALUES})
+        if self.choices is not None:
+            lowered = [v.lower() for v in values]
+            for original, value in zip(values, lowered, strict=True):
+                if value not in self.choices:
+                    raise ValidationError(
+                        "%(value)s is not one of: %(choices)s.",
+                        code="invalid_choice",
+                        params={"value": original, "choices": ", ".join(self.choices)},
+                    )
+            values = lowered
+        return list(dict.fromkeys(values))
+
+
+class StatesField(MultiValueField):
+    """State codes or names, resolved in one query; returns the states."""
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        try:
+            return list(State.objects.resolve(values).values())
+        except UnknownState as exc:
+            raise ValidationError(
+                "Unknown state %(value)s: use an ISO 3166 alpha-2 or alpha-3 code or an English name.",
+                code="unknown_state",
+                params={"value": repr(exc.value)},
+            ) from None
+
+
+class OrganisationsField(MultiValueField):
+    def to_python(self, value):
+        acronyms = super().to_python(value)
+        found = {o.acronym.lower(): o for o in Organisation.objects.filter(acronym__in=acronyms)}
+        if len(found) < len(acronyms):
+            found |= {
+                o.acronym.lower(): o
+                for o in Organisation.objects.filter(
+                    Q.create([("acronym__iexact", a) for a in acronyms], connector=Q.OR)
+                )
+            }
+        for acronym in acronyms:
+            if acronym.lower() not in found:
+                raise ValidationError(
+                    "Unknown organisation %(value)s: give its acronym (see /api/v1/organisations/).",
+                    code="unknown_organisation",
+                    params={"value": repr(acronym)},
+                )
+        return [found[a.lower()] for a in acronyms]
+
+
+class LocationsField(MultiValueField):
+    """Location ids, slugs or names (any case)."""
+
+    def to_python(self, value):
+        items = super().to_python(value)
+        ids = [int(i) for i in items if i.isdigit()]
+        names = [i for i in items if not i.isdigit()]
+        query = Q(pk__in=ids) | Q(slug__in=names)
+        for name in names:
+            query |= Q(name__iexact=name)
+        found = list(Location.objects.filter(query)) if items else []
+        for item in items:
+            if not any(str(loc.pk) == item or loc.slug == item or loc.name.lower() == item.lower() for loc in found):
+                raise ValidationError(
+                    "Unknown location %(value)s: give its id, slug or name (see /api/v1/locations/).",
+                    code="unknown_location",
+                    params={"value": repr(item)},
+                )
+        return found
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1000, max_value=9999, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            check_text(value)
+        return super().to_python(value)
+
+
+class CountField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, max_value=100_000_000, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            check_text(value)
+        return super().to_python(value)
+
+
+class PartialDateField(forms.Field):
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; cleans to (first day, last day) of that period."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        check_text(value)
+        try:
+            first, precision = dates.parse_partial(value)
+        except ValueError:
+            raise ValidationError(
+                "Not a date: %(value)s. Use YYYY, YYYY-MM or YYYY-MM-DD.",
+                code="invalid_date",
+                params={"value": repr(value)},
+            ) from None
+        return first, dates.period_end(first, precision)
+
+
+class BBoxField(forms.Field):
+    """``min_lon,min_lat,max_lon,max_lat`` in decimal degrees (WGS 84)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        check_text(value)
+        parts = value.split(",")
+        try:
+            if len(parts) != 4:
+                raise ValueError
+            min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
+        except ValueError:
+            raise ValidationError(
+                "Give four numbers: min_lon,min_lat,max_lon,max_lat (got %(value)s).",
+                code="invalid_bbox",
+                params={"value": repr(value)},
+            ) from None
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise ValidationError("Longitudes must lie in -180..180 and latitudes in -90..90.", code="bbox_range")
+        if min_lon > max_lon or min_lat > max_lat:
+            raise ValidationError("The minimum corner must not lie above the maximum.", code="bbox_order")
+        return min_lon, min_lat, max_lon, max_lat
+
+
+class SearchField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return check_text(value).strip() if value else value
+
+
+# -- Filters -------------------------------------------------------------------------------------
+TEXT_LIST = {"type": "array", "items": {"type": "string"}}
+
+
+class MultiValueFilter(filters.Filter):
+    """Several values, repeated or comma-separated; with ``choices``, each must be one of them."""
+
+    field_class = MultiValueField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "choices" in self.extra:
+            schema = {"type": "array", "items": {"type": "string", "enum": [str(c[0]) for c in self.extra["choices"]]}}
+            extend_schema_field(schema)(self)
+
+
+@extend_schema_field(TEXT_LIST)
+class StatesFilter(MultiValueFilter):
+    field_class = StatesField
+
+
+@extend_schema_field(TEXT_LIST)
+class OrganisationsFilter(MultiValueFilter):
+    field_class = OrganisationsField
+
+
+@extend_schema_field(TEXT_LIST)
+class LocationsFilter(MultiValueFilter):
+    field_class = LocationsField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1000, "maximum": 9999})
+class YearFilter(filters.NumberFilter):
+    field_class = YearField
+
+
+@extend_schema_field({"type": "integer", "minimum": 0})
+class CountFilter(filters.NumberFilter):
+    field_class = CountField
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2011-09"})
+class PartialDateFilter(filters.Filter):
+    field_class = PartialDateField
+
+
+@extend_schema_field({"type": "string", "example": "45,40,80,55", "description": "min_lon,min_lat,max_lon,max_lat"})
+class BBoxFilter(filters.Filter):
+    field_class = BBoxField
+
+
+@extend_schema_field({"type": "string", "maxLength": MAX_VALUE_LENGTH})
+class SearchFilter(filters.Filter):
+    field_class = SearchField
+
+
+class NullsLastOrderingFilter(filters.OrderingFilter):
+    """Ordering on named fields; empty values sort last either way; ties broken by id."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            descending = param.startswith("-")
+            field = self.param_map[param.lstrip("-")]
+            ordering.append(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True))
+        return qs.order_by(*ordering, "pk")
+
+
+def _participation(states=None, role=None):
+    query = Participation.objects.filter(exercise=OuterRef("pk"))
+    if states is not None:
+        query = query.filter(state__in=states)
+    if role:
+        query = query.filter(role=role)
+    return Exists(query)
+
+
+class ExerciseFilterSet(filters.FilterSet):
+    """The filters of ``/api/v1/exercises/`` (and ``stats/``)."""
+
+    country = StatesFilter(
+        method="filter_participants",
+        help_text="States that took part, any of them: ISO alpha-2 or alpha-3 codes or English names, any case; "
+        "repeat the parameter or separate with commas (country=KZ,Russia).",
+    )
+    country_all = StatesFilter(
+        method="filter_participants", help_text="States that all took part (same forms as country)."
+    )
+    role = filters.ChoiceFilter(
+        choices=Role.choices,
+        method="filter_participants",
+        help_text="Narrows country and country_all to states in this role; alone, exercises with any "
+        "participant in this role.",
+    )
+    year = YearFilter(field_name="year", help_text="The exercise's year (its start; its end if the start is unknown).")
+    year_min = YearFilter(field_name="year", lookup_expr="gte", help_text="Year at least this.")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", help_text="Year at most this.")
+    date_from = PartialDateFilter(
+        method="filter_dates",
+        help_text="Exercises whose span reaches this date or later (YYYY, YYYY-MM or YYYY-MM-DD). Partial "
+        "dates count by their precision: an exercise known only as 2011-09 overlaps 2011-09-25.",
+    )
+    date_to = PartialDateFilter(method="filter_dates", help_text="Exercises whose span begins by this date.")
+    organisation = OrganisationsFilter(
+        method="filter_organisation", help_text="Acronym of the organising body (CSTO, NATO); any of several."
+    )
+    troops_min = CountFilter(
+        field_name="reported_troops", lookup_expr="gte", help_text="Reported troop figure at least this."
+    )
+    troops_max = CountFilter(
+        field_name="reported_troops", lookup_expr="lte", help_text="Reported troop figure at most this."
+    )
+    threat = MultiValueFilter(
+        method="filter_threat",
+        choices=ThreatType.choices,
+        help_text="Threat type rehearsed in any episode; any of several. One of: " + ", ".join(ThreatType.values),
+    )
+    location = LocationsFilter(
+        method="filter_location", help_text="Location id, slug or name, where the exercise or an episode took place."
+    )
+    bbox = BBoxFilter(
+        method="filter_bbox",
+        help_text="min_lon,min_lat,max_lon,max_lat: exercises with a location inside this box.",
+    )
+    series = filters.CharFilter(
+        field_name="series", lookup_expr="iexact", help_text='The series, e.g. "Cobra Gold" (any case).'
+    )
+    domain = MultiValueFilter(
+        method="filter_flags",
+        choices=DOMAIN_CHOICES,
+        help_text="Domain coded for the exercise; any of: " + ", ".join(DOMAINS),
+    )
+    focus = MultiValueFilter(
+        method="filter_flags",
+        choices=FOCUS_CHOICES,
+        help_text="Focus coded for the exercise; any of: " + ", ".join(FOCUSES),
+    )
+    parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the exercise whose phases to list.")
+    top_level = filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", help_text="true: only whole exercises, no phases."
+    )
+    search = SearchFilter(
+        method="filter_search",
+        help_text="Words in the name, alternative names, purpose, description or episodes (case-insensitive).",
+    )
+    ordering = NullsLastOrderingFilter(
+        fields=[("span_start", "start_date"), ("year", "year"), ("reported_troops", "troops"), ("name", "name")],
+        help_text="start_date, year, troops or name; prefix - for descending; several separated by commas.",
+    )
+
+    class Meta:
+        model = Exercise
+        fields = []
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            data = self.form.cleaned_data
+            for low, high in [("year_min", "year_max"), ("troops_min", "troops_max")]:
+                if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                    self.form.add_error(
+                        low, ValidationError("%(low)s is above %(high)s.", params={"low": low, "high": high})
+                    )
+            if data.get("date_from") and data.get("date_to") and data["date_from"][0] > data["date_to"][1]:
+                self.form.add_error("date_from", ValidationError("date_from is after date_to."))
+        return self.form.is_valid()
+
+    # Filters that read several parameters act once, on the first of them that is present.
+    def filter_participants(self, queryset, name, value):
+        data = self.form.cleaned_data
+        present = [n for n in ("country", "country_all", "role") if data.get(n)]
+        if name != present[0]:
+            return queryset
+        role = data.get("role") or None
+        if data.get("country"):
+            queryset = queryset.filter(_participation(data["country"], role))
+        for state in data.get("country_all") or []:
+            queryset = queryset.filter(_participation([state], role))
+        if role and not data.get("country") and not data.get("country_all"):
+            queryset = queryset.filter(_participation(role=role))
+        return queryset
+
+    def filter_dates(self, queryset, name, value):
+        data = self.form.cleaned_data
+        if name == "date_to" and data.get("date_from"):
+            return queryset
+        if data.get("date_from"):
+            queryset = queryset.filter(span_end__gte=data["date_from"][0])
+        if data.get("date_to"):
+            queryset = queryset.filter(span_start__lte=data["date_to"][1])
+        return queryset
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(organisation__in=value)
+
+    def filter_threat(self, queryset, name, value):
+        return queryset.filter(Exists(Scenario.objects.filter(exercise=OuterRef("pk"), threat_type__in=value)))
+
+    def filter_location(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Exercise.locations.through.objects.filter(exercise=OuterRef("pk"), location__in=value))
+            | Exists(Scenario.objects.filter(exercise=OuterRef("pk"), locations__in=value))
+        )
+
+    def filter_bbox(self, queryset, name, value):
+        min_lon, min_lat, max_lon, max_lat = value
+        inside = Location.objects.filter(
+            longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat
+        )
+        return queryset.filter(
+            Exists(Exercise.locations.through.objects.filter(exercise=OuterRef("pk"), location__in=inside))
+        )
+
+    def filter_flags(self, queryset, name, value):
+        return queryset.filter(Q.create([(flag, True) for flag in value], connector=Q.OR))
+
+    def filter_search(self, queryset, name, value):
+        if not value:
+            return queryset
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(purpose__icontains=word)
+                | Q(description__icontains=word)
+                | Q(series__icontains=word)
+                | Exists(ExerciseName.objects.filter(exercise=OuterRef("pk"), name__icontains=word))
+                | Exists(
+                    Scenario.objects.filter(exercise=OuterRef("pk")).filter(
+                        Q(title__icontains=word) | Q(description__icontains=word) | Q(adversary__icontains=word)
+                    )
+                )
+            )
+        return queryset

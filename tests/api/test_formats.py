@@ -1,0 +1,82 @@
+"""JSON by default; CSV and GeoJSON exports by ?format= or the Accept header."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.http import StreamingHttpResponse
+
+from exercises.api.exports import EXERCISE_COLUMNS
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/exercises/"
+
+
+def body(response):
+    return b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+
+
+def test_json_is_the_default(api_client):
+    assert api_client.get(URL)["Content-Type"] == "application/json"
+
+
+def test_csv_has_the_documented_columns_and_one_row_per_exercise(api_client):
+    response = api_client.get(URL, {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(body(response))))
+    assert list(rows[0]) == EXERCISE_COLUMNS
+    assert len(rows) == 5
+
+
+def test_csv_is_streamed_as_an_attachment(api_client):
+    response = api_client.get(URL, {"format": "csv"})
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Disposition"] == 'attachment; filename="exercises.csv"'
+
+
+def test_csv_by_accept_header(api_client):
+    response = api_client.get(URL, HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_csv_is_filtered_and_flat(api_client):
+    response = api_client.get(URL, {"format": "csv", "country": "UZ"})
+    [row] = csv.DictReader(io.StringIO(body(response)))
+    assert (row["slug"], row["participants"], row["reported_troops"]) == (
+        "csto-exercises-2010",
+        "ARM;BLR;KAZ;KGZ;RUS;TJK;UZB",
+        "1700",
+    )
+
+
+def test_csv_export_is_not_paginated(api_client):
+    response = api_client.get(URL, {"format": "csv", "page_size": 1})
+    assert len(list(csv.DictReader(io.StringIO(body(response))))) == 5
+
+
+def test_geojson_has_a_point_per_exercise_location(api_client):
+    response = api_client.get(URL, {"format": "geojson", "country": "KG", "role": "host"})
+    data = json.loads(body(response))
+    assert data["type"] == "FeatureCollection"
+    [feature] = data["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [74.59, 42.87]}
+    assert feature["properties"]["slug"] == "tsentr-2011-kyrgyzstan"
+    assert feature["properties"]["participants"] == ["KGZ", "RUS"]
+
+
+def test_geojson_by_accept_header(api_client):
+    response = api_client.get(URL, HTTP_ACCEPT="application/geo+json")
+    assert response["Content-Type"] == "application/geo+json"
+    assert json.loads(body(response))["type"] == "FeatureCollection"
+
+
+def test_locations_as_geojson(api_client):
+    response = api_client.get("/api/v1/locations/", {"format": "geojson"})
+    data = json.loads(response.content)
+    assert {f["properties"]["slug"] for f in data["features"]} >= {"caspian-sea", "bishkek-vicinity"}
+
+
+def test_states_as_csv_are_complete_not_a_page(api_client):
+    response = api_client.get("/api/v1/states/", {"format": "csv"})
+    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) > 249

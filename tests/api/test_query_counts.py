@@ -1,0 +1,58 @@
+"""List and detail endpoints run a constant number of queries, whatever the page size or size."""
+
+import pytest
+
+from exercises.models import Location
+from tests.factories import exercise
+
+pytestmark = pytest.mark.django_db
+
+LIST_QUERIES = 4  # count, page, participants, locations
+
+
+@pytest.fixture
+def many_exercises():
+    caspian = Location.objects.get(slug="caspian-sea")
+    for number in range(120):
+        created = exercise(participants=["RU", "KZ", "BY"][: 1 + number % 3], troops=number * 10, year=2011)
+        created.locations.add(caspian)
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_exercise_list_queries_do_not_grow_with_page_size(
+    api_client, many_exercises, page_size, django_assert_num_queries
+):
+    with django_assert_num_queries(LIST_QUERIES):
+        response = api_client.get("/api/v1/exercises/", {"page_size": page_size, "year": 2011, "troops_min": 0})
+    assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_filtered_list_resolves_countries_once(api_client, many_exercises, page_size, django_assert_num_queries):
+    with django_assert_num_queries(LIST_QUERIES + 1):  # + one lookup of all the country names
+        api_client.get("/api/v1/exercises/", {"page_size": page_size, "country": "Russia,Kazakhstan,BY"})
+
+
+def test_detail_queries_do_not_grow_with_participants(api_client, django_assert_max_num_queries):
+    small = exercise(participants=["RU"])
+    large = exercise(participants=["RU", "KZ", "BY", "AM", "KG", "TJ", "UZ", "CN", "IN", "PK"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        api_client.get(f"/api/v1/exercises/{small.slug}/")
+    with CaptureQueriesContext(connection) as second:
+        api_client.get(f"/api/v1/exercises/{large.slug}/")
+    assert len(first) == len(second) <= 30
+
+
+def test_seed_detail_query_count_is_bounded(api_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(30):
+        api_client.get("/api/v1/exercises/tsentr-2011-kazakhstan/")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/states/", "/api/v1/organisations/", "/api/v1/scenarios/", "/api/v1/sources/"])
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_reference_lists_run_constant_queries(api_client, url, page_size, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        assert api_client.get(url, {"page_size": page_size}).status_code == 200

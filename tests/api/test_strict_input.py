@@ -1,0 +1,176 @@
+"""Bad input is a 400 naming the parameter and the reason: never a silent list, never a 500."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/exercises/"
+
+
+def error(api_client, query: str, url=URL):
+    response = api_client.get(f"{url}?{query}")
+    assert response.status_code == 400, (query, response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def test_unknown_parameter_is_named(api_client):
+    body = error(api_client, "contry=KZ")
+    assert list(body) == ["contry"] and "Unknown query parameter" in body["contry"][0]
+
+
+def test_unknown_country_is_named(api_client):
+    assert "Atlantis" in error(api_client, "country=Atlantis")["country"][0]
+
+
+def test_one_unknown_country_among_known_ones_is_an_error(api_client):
+    assert "Narnia" in error(api_client, "country=KZ,Narnia")["country"][0]
+
+
+def test_unknown_country_in_country_all(api_client):
+    assert "country_all" in error(api_client, "country_all=RU,XX")
+
+
+@pytest.mark.parametrize("query", ["year=abc", "year=20111", "year=2011.5", "year_min=x", "year_max=-3"])
+def test_malformed_year(api_client, query):
+    assert query.split("=")[0] in error(api_client, query)
+
+
+@pytest.mark.parametrize(
+    "query", ["date_from=2011-13-01", "date_to=yesterday", "date_from=2011-02-30", "date_to=11-09"]
+)
+def test_malformed_date(api_client, query):
+    assert query.split("=")[0] in error(api_client, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("year_min=2012&year_max=2010", "year_min"),
+        ("troops_min=5000&troops_max=100", "troops_min"),
+        ("date_from=2012-01-01&date_to=2011-01-01", "date_from"),
+    ],
+)
+def test_minimum_above_maximum(api_client, query, name):
+    assert name in error(api_client, query)
+
+
+def test_unknown_ordering_field(api_client):
+    assert "ordering" in error(api_client, "ordering=password")
+
+
+def test_unknown_threat_type(api_client):
+    assert "laser" in error(api_client, "threat=laser")["threat"][0]
+
+
+def test_unknown_role(api_client):
+    assert "role" in error(api_client, "role=spectator")
+
+
+def test_unknown_organisation(api_client):
+    assert "WARSAW" in error(api_client, "organisation=WARSAW")["organisation"][0]
+
+
+def test_unknown_location(api_client):
+    assert "location" in error(api_client, "location=Atlantis")
+
+
+@pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "10,10,5,20", "0,95,10,96", "200,0,210,10"])
+def test_malformed_bbox(api_client, bbox):
+    assert "bbox" in error(api_client, f"bbox={bbox}")
+
+
+def test_negative_troops(api_client):
+    assert "troops_min" in error(api_client, "troops_min=-1")
+
+
+def test_page_size_over_the_maximum(api_client):
+    assert "1000" in error(api_client, "page_size=1001")["page_size"][0]
+
+
+def test_page_that_is_not_a_number(api_client):
+    assert "page" in error(api_client, "page=abc")
+
+
+def test_page_past_the_end_is_not_found(api_client):
+    assert api_client.get(f"{URL}?page=99").status_code == 404
+
+
+def test_unknown_format(api_client):
+    assert "format" in error(api_client, "format=xml")
+
+
+def test_single_valued_parameter_given_twice(api_client):
+    assert "year" in error(api_client, "year=2010&year=2011")
+
+
+def test_nul_byte_is_refused(api_client):
+    assert "NUL" in error(api_client, "search=abc%00def")["search"][0]
+
+
+def test_very_long_value_is_refused(api_client):
+    assert "search" in error(api_client, "search=" + "a" * 5000)
+
+
+def test_user_text_is_never_formatted_into_messages(api_client):
+    body = error(api_client, "country=%25(value)s%25s%25d")
+    assert "%(value)s%s%d" in body["country"][0]
+
+
+def test_detail_endpoint_refuses_unknown_parameters(api_client):
+    assert "country" in error(api_client, "country=KZ", url="/api/v1/exercises/tsentr-2011/")
+
+
+def test_errors_are_json_even_when_csv_was_asked_for(api_client):
+    assert "country" in error(api_client, "format=csv&country=Atlantis")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "'; DROP TABLE exercises_exercise; --",
+        "%",
+        "_",
+        "\\",
+        '"',
+        "%%%",
+        "Ω≈ç√∫˜µ≤≥÷",
+        "👍🏽",
+        "\u202e",
+        "a" * 200,
+        "%(name)s",
+        "{0}",
+        "NaN",
+        "Infinity",
+        "1e309",
+        "-0",
+        "0x10",
+    ],
+)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "country",
+        "country_all",
+        "role",
+        "year",
+        "year_min",
+        "date_from",
+        "organisation",
+        "troops_min",
+        "threat",
+        "location",
+        "bbox",
+        "search",
+        "series",
+        "ordering",
+        "domain",
+        "page",
+        "page_size",
+    ],
+)
+def test_hostile_values_give_400_or_an_answer_never_500(api_client, name, value):
+    response = api_client.get(URL, {name: value})
+    assert response.status_code in (200, 400, 404), response.content[:300]
+    if response.status_code == 200 and name == "search":
+        assert response.json()["count"] == 0

@@ -6,11 +6,20 @@ save, raw or not, from what is in the database at that moment: whatever order fi
 last save that touches an exercise leaves it right. Bulk paths (importers) call the same code.
 """
 
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from exercises.models import Exercise, TroopFigure
+from exercises.models import (
+    Exercise,
+    ExerciseName,
+    Force,
+    OrganisationParticipation,
+    Participation,
+    Scenario,
+    TroopFigure,
+)
 
 
 @receiver(pre_save, sender=Exercise)
@@ -28,12 +37,28 @@ def derive_exercise_dates(sender, instance, raw, **kwargs):
 def refresh_exercise_figures(sender, instance, raw, **kwargs):
     Exercise.objects.filter(pk=instance.pk).refresh_reported_troops()
     instance.refresh_from_db(fields=["reported_troops"])
-    # Phases without dates of their own follow their parent's year and span.
-    for phase in instance.phases.filter(start_date__isnull=True, end_date__isnull=True):
-        phase.save(update_fields=["year", "span_start", "span_end"])
+    # Phases without dates of their own follow their parent's year and span (derived: no new version).
+    if instance.year is not None:
+        instance.phases.filter(start_date__isnull=True, end_date__isnull=True).exclude(
+            year=instance.year, span_start=instance.span_start, span_end=instance.span_end
+        ).update(year=instance.year, span_start=instance.span_start, span_end=instance.span_end)
 
 
 @receiver(post_save, sender=TroopFigure)
 @receiver(post_delete, sender=TroopFigure)
 def refresh_figure_exercise(sender, instance, **kwargs):
     Exercise.objects.filter(pk=instance.exercise_id).refresh_reported_troops()
+
+
+def _bump_exercise_version(sender, instance, raw=False, **kwargs):
+    """An edit of an exercise's part is an edit of the exercise: stale forms and ETags must see it."""
+    if raw:
+        return
+    exercise_id = getattr(instance, "exercise_id", None)
+    if exercise_id:
+        Exercise.objects.filter(pk=exercise_id).update(version=F("version") + 1)
+
+
+for _part in (Participation, TroopFigure, Scenario, Force, ExerciseName, OrganisationParticipation):
+    post_save.connect(_bump_exercise_version, sender=_part, dispatch_uid=f"bump-version-{_part.__name__}")
+    post_delete.connect(_bump_exercise_version, sender=_part, dispatch_uid=f"bump-version-delete-{_part.__name__}")

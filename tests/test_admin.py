@@ -19,7 +19,8 @@ def staff_client(client, django_user_model):
 def test_every_app_model_is_registered():
     from django.apps import apps
 
-    missing = [m.__name__ for m in apps.get_app_config("exercises").get_models() if m not in admin.site._registry]
+    models = [m for m in apps.get_app_config("exercises").get_models() if not m.__name__.startswith("Historical")]
+    missing = [m.__name__ for m in models if m not in admin.site._registry]
     assert missing == []
 
 

@@ -6,7 +6,7 @@ from django.http import Http404, StreamingHttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -19,6 +19,22 @@ from exercises.filtersets import MAX_VALUE_LENGTH, ExerciseFilterSet, MultiValue
 
 READ_RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 GEO_RENDERERS = [*READ_RENDERERS, GeoJSONRenderer]
+
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = "The exercise changed since you read it: fetch it again and reapply your change."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = "Send If-Match with the ETag of the exercise you read, so no one else's edit is overwritten."
+    default_code = "precondition_required"
+
+
+def etag(exercise) -> str:
+    return f'"{exercise.version}"'
 
 
 class StrictQueryMixin:
@@ -154,13 +170,49 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag(self.object)
+        return response
+
+    def get_object(self):
+        self.object = super().get_object()
+        return self.object
+
+    def check_if_match(self, exercise):
+        """Writes must name the version they were based on (optimistic locking, as in the admin)."""
+        header = self.request.headers.get("If-Match")
+        if not header:
+            raise PreconditionRequired()
+        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+        if "*" not in tags and etag(exercise) not in tags:
+            raise PreconditionFailed()
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.check_if_match(self.locked_object())
+            response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag(self.object)
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.check_if_match(self.locked_object())
+            return super().destroy(request, *args, **kwargs)
+
+    def locked_object(self):
+        """The exercise, locked until the transaction ends (PostgreSQL; SQLite serialises writers)."""
+        exercise = self.get_object()
+        return models.Exercise.objects.select_for_update().only("version").get(pk=exercise.pk)
+
     def perform_create(self, serializer):
         with transaction.atomic():
-            serializer.save()
+            self.object = serializer.save()
 
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response["ETag"] = etag(self.object)
+        return response
 
 
 class ExercisePartFilterSet(filters.FilterSet):

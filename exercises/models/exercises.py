@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
 
 from exercises import dates
 from exercises.choices import (
@@ -128,8 +129,15 @@ class Exercise(models.Model):
         null=True, editable=False, db_index=True, help_text="Headline value of the reported troop figure."
     )
 
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save; an edit based on an older version is refused (no silent overwrite).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[locations], excluded_fields=["span_start", "span_end", "reported_troops"])
 
     objects = ExerciseManager()
 
@@ -164,6 +172,13 @@ class Exercise(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.slug,)
@@ -238,6 +253,8 @@ class ExerciseName(models.Model):
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code, e.g. ru.")
     note = models.CharField(max_length=200, blank=True, help_text='e.g. "Russian original", "British spelling".')
 
+    history = HistoricalRecords()
+
     objects = ExerciseNameManager()
 
     class Meta:
@@ -265,6 +282,8 @@ class ExerciseRelation(models.Model):
     to_exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="relations_to")
     kind = models.CharField(max_length=20, choices=RelationKind.choices)
     note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     objects = ExerciseRelationManager()
 
@@ -296,6 +315,8 @@ class Participation(models.Model):
     state = models.ForeignKey("exercises.State", on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, blank=True, help_text="Empty when no source says.")
     notes = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     objects = ParticipationManager()
 
@@ -329,6 +350,8 @@ class OrganisationParticipation(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices, blank=True, help_text="Empty when no source says.")
     notes = models.CharField(max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     objects = OrganisationParticipationManager()
 
     class Meta:
@@ -357,6 +380,8 @@ class ExternalIdentifier(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="external_ids")
     source = models.ForeignKey("exercises.Source", on_delete=models.PROTECT, related_name="external_ids")
     identifier = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
 
     objects = ExternalIdentifierManager()
 
@@ -410,6 +435,8 @@ class TroopFigure(models.Model):
         "extracted", default=False, help_text="Taken by a program from free text; check it against the text."
     )
     note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     objects = ChildManager()
 
@@ -498,6 +525,8 @@ class Force(models.Model):
     quantity = models.CharField(max_length=100, blank=True, help_text='As the source puts it: "dozens", "entire".')
     note = models.CharField(max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     objects = ChildManager()
 
     class Meta:
@@ -539,6 +568,8 @@ class Scenario(models.Model):
         "exercises.State", blank=True, related_name="scenarios", help_text="States taking part in this episode."
     )
     forces = models.ManyToManyField(Force, blank=True, related_name="scenarios")
+
+    history = HistoricalRecords()
 
     objects = ChildManager()
 

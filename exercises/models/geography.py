@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from exercises.choices import LocationKind
 
@@ -211,6 +212,8 @@ class Location(models.Model):
         blank=True,
         help_text='How the coordinates were chosen ("city of Karaganda, for the region").',
     )
+
+    history = HistoricalRecords()
 
     objects = LocationManager()
 

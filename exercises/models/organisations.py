@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from exercises.choices import DatePrecision, MembershipStatus, OrganisationKind
 
@@ -24,6 +25,8 @@ class Organisation(models.Model):
     founded = models.DateField(null=True, blank=True)
     founded_precision = models.CharField(max_length=7, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     objects = OrganisationManager()
 
@@ -96,6 +99,8 @@ class Membership(models.Model):
         null=True, blank=True, help_text="When the state gave notice, if that differs from the decision."
     )
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     objects = MembershipManager()
 

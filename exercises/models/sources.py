@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from simple_history.models import HistoricalRecords
 
 from exercises.choices import DatePrecision, SourceKind
 
@@ -65,6 +66,8 @@ class Source(models.Model):
     )
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, help_text="Of the text on file.")
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     objects = SourceManager()
 
@@ -162,6 +165,8 @@ class Citation(models.Model):
     relation = models.ForeignKey(
         "exercises.ExerciseRelation", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
+
+    history = HistoricalRecords()
 
     objects = CitationManager()
 

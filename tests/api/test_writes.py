@@ -73,9 +73,50 @@ def test_unknown_organisation_is_400(editor_client):
     assert response.status_code == 400 and "organisation" in response.json()
 
 
-def test_editor_patches_an_exercise(editor_client):
-    response = editor_client.patch("/api/v1/exercises/tsentr-2011/", {"series": "Tsentr"}, format="json")
+def read_etag(client, slug="tsentr-2011"):
+    return client.get(f"/api/v1/exercises/{slug}/")["ETag"]
+
+
+def test_detail_carries_an_etag_of_the_version(api_client):
+    assert read_etag(api_client) == f'"{Exercise.objects.get(slug="tsentr-2011").version}"'
+
+
+def test_editor_patches_an_exercise_with_if_match(editor_client):
+    tag = read_etag(editor_client)
+    response = editor_client.patch(
+        "/api/v1/exercises/tsentr-2011/", {"series": "Tsentr"}, format="json", HTTP_IF_MATCH=tag
+    )
     assert response.status_code == 200 and Exercise.objects.get(slug="tsentr-2011").series == "Tsentr"
+    assert response["ETag"] != tag
+
+
+def test_write_without_if_match_is_428(editor_client):
+    response = editor_client.patch("/api/v1/exercises/tsentr-2011/", {"series": "Tsentr"}, format="json")
+    assert response.status_code == 428
+
+
+def test_write_with_a_stale_etag_is_412_and_changes_nothing(editor_client):
+    tag = read_etag(editor_client)
+    editor_client.patch("/api/v1/exercises/tsentr-2011/", {"series": "First"}, format="json", HTTP_IF_MATCH=tag)
+    response = editor_client.patch(
+        "/api/v1/exercises/tsentr-2011/", {"series": "Second"}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert response.status_code == 412 and Exercise.objects.get(slug="tsentr-2011").series == "First"
+
+
+def test_part_written_elsewhere_makes_the_etag_stale(editor_client):
+    tag = read_etag(editor_client)
+    editor_client.post("/api/v1/participations/", {"exercise": "tsentr-2011", "state": "AM"}, format="json")
+    response = editor_client.patch("/api/v1/exercises/tsentr-2011/", {"series": "X"}, format="json", HTTP_IF_MATCH=tag)
+    assert response.status_code == 412
+
+
+def test_delete_with_a_stale_etag_is_412(editor_client):
+    created = editor_client.post("/api/v1/exercises/", NEW, format="json")
+    tag = created["ETag"]
+    editor_client.patch("/api/v1/exercises/zapad-2013/", {"series": "Zapad"}, format="json", HTTP_IF_MATCH=tag)
+    assert editor_client.delete("/api/v1/exercises/zapad-2013/", HTTP_IF_MATCH=tag).status_code == 412
+    assert Exercise.objects.filter(slug="zapad-2013").exists()
 
 
 def test_participation_added_by_state_name(editor_client):

@@ -1,0 +1,260 @@
+"""The exercise workbench: a fast change list and one page to edit an exercise with all its parts."""
+
+from collections import defaultdict
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from exercises import dates, models
+from exercises.admin import filters
+from exercises.admin.forms import ExerciseAdminForm, cited_form
+from exercises.admin.resources import ExerciseResource
+
+
+class ExerciseNameInline(admin.TabularInline):
+    model = models.ExerciseName
+    extra = 0
+    verbose_name = "alternative name or transliteration"
+    verbose_name_plural = "alternative names and transliterations"
+
+
+class ParticipationInline(admin.TabularInline):
+    model = models.Participation
+    form = cited_form("participation")
+    extra = 0
+    fields = ["state", "role", "notes", "cite_source", "cite_excerpt", "cite_attributed_to"]
+    autocomplete_fields = ["state"]
+
+
+class OrganisationParticipationInline(admin.TabularInline):
+    model = models.OrganisationParticipation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    verbose_name_plural = "organisations taking part as a body"
+
+
+class TroopFigureInline(admin.TabularInline):
+    model = models.TroopFigure
+    form = cited_form("troop_figure")
+    extra = 0
+    fields = [
+        "state",
+        "low",
+        "high",
+        "qualifier",
+        "basis",
+        "is_reported",
+        "note",
+        "cite_source",
+        "cite_excerpt",
+        "cite_attributed_to",
+    ]
+    autocomplete_fields = ["state"]
+
+
+class LocationInline(admin.TabularInline):
+    model = models.Exercise.locations.through
+    extra = 0
+    autocomplete_fields = ["location"]
+    verbose_name = "place"
+    verbose_name_plural = "places"
+
+
+class ForceInline(admin.TabularInline):
+    model = models.Force
+    form = cited_form("force")
+    extra = 0
+    fields = ["name", "kind", "side", "state", "quantity", "cite_source", "cite_excerpt"]
+    autocomplete_fields = ["state"]
+
+
+class ScenarioInline(admin.StackedInline):
+    model = models.Scenario
+    form = cited_form("scenario")
+    extra = 0
+    fields = [
+        ("sequence", "title", "threat_type"),
+        "description",
+        ("adversary", "adversary_state", "adversary_basis"),
+        ("locations", "states"),
+        "forces",
+        ("cite_source", "cite_attributed_to"),
+        "cite_excerpt",
+    ]
+    autocomplete_fields = ["adversary_state", "locations", "states"]
+    filter_horizontal = ["forces"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Offer only the forces of the exercise being edited, not every force in the database.
+        if db_field.name == "forces":
+            exercise_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = models.Force.objects.filter(exercise_id=exercise_id).select_related("state")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CitationInline(admin.TabularInline):
+    model = models.Citation
+    fk_name = "exercise"
+    extra = 0
+    fields = ["source", "field", "excerpt", "attributed_to", "via", "locator"]
+    autocomplete_fields = ["source", "via"]
+    verbose_name_plural = "citations of the exercise itself (name, dates, purpose ...)"
+
+
+class ExerciseChangeList(ChangeList):
+    """Adds what the page shows per row (participants, number of sources) in two queries per page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        ids = [exercise.pk for exercise in self.result_list]
+        participants = defaultdict(list)
+        for exercise_id, code in (
+            models.Participation.objects.filter(exercise_id__in=ids)
+            .order_by("state__code")
+            .values_list("exercise_id", "state__code")
+        ):
+            participants[exercise_id].append(code)
+        sources = defaultdict(set)
+        parts = {
+            "exercise_id": "exercise_id",
+            "participation__exercise_id": "participation__exercise_id",
+            "troop_figure__exercise_id": "troop_figure__exercise_id",
+            "scenario__exercise_id": "scenario__exercise_id",
+            "force__exercise_id": "force__exercise_id",
+        }
+        condition = Q()
+        for lookup in parts:
+            condition |= Q(**{f"{lookup}__in": ids})
+        for row in models.Citation.objects.filter(condition).values("source_id", *parts):
+            for lookup in parts:
+                if row[lookup] is not None:
+                    sources[row[lookup]].add(row["source_id"])
+        for exercise in self.result_list:
+            exercise.participant_codes = participants[exercise.pk]
+            exercise.source_count = len(sources[exercise.pk])
+
+
+@admin.register(models.Exercise)
+class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    form = ExerciseAdminForm
+    resource_classes = [ExerciseResource]
+    formats = [CSV, XLSX]
+
+    list_display = ["name", "year", "dates", "organisation", "participants", "reported_troops", "sources"]
+    list_display_links = ["name"]
+    list_filter = [
+        "year",
+        "organisation",
+        filters.ParticipantFilter,
+        filters.RoleFilter,
+        filters.ThreatFilter,
+        filters.SourceFilter,
+        filters.TroopsKnownFilter,
+        "needs_review",
+        "name_is_descriptive",
+    ]
+    list_select_related = ["organisation"]
+    list_per_page = 50
+    show_full_result_count = False  # no second COUNT(*) of the whole table on filtered pages
+    ordering = ["-year", "name", "pk"]
+    date_hierarchy = "span_start"
+    search_fields = ["name"]  # widened in get_search_results
+    search_help_text = "Searches names, alternative names, series, scenarios and place names."
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organisation", "parent"]
+    readonly_fields = ["span_start", "span_end", "reported_troops", "created_at", "updated_at"]
+    save_on_top = True
+    fieldsets = [
+        (
+            "Exercise",
+            {"fields": [("name", "name_is_descriptive"), "slug", ("organisation", "parent"), "series", "seen_version"]},
+        ),
+        (
+            "When",
+            {
+                "fields": [("start_date", "start_precision"), ("end_date", "end_precision"), "year"],
+                "description": "Give what the source gives: a month-precision date is stored as the 1st of the "
+                "month. Set the year by hand only when no date is known.",
+            },
+        ),
+        ("What", {"fields": ["purpose", "description"]}),
+        (
+            "Domains and focus",
+            {
+                "fields": [
+                    ("cpx", "air", "land", "sea", "amphibious", "cyber"),
+                    ("warfighting", "peacekeeping", "humanitarian"),
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+        ("Review", {"fields": ["needs_review", "review_notes", "notes", "troops_text", "participants_note"]}),
+        (
+            "Derived and record",
+            {
+                "fields": [("span_start", "span_end"), "reported_troops", ("created_at", "updated_at")],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [
+        ExerciseNameInline,
+        ParticipationInline,
+        OrganisationParticipationInline,
+        TroopFigureInline,
+        LocationInline,
+        ScenarioInline,
+        ForceInline,
+        CitationInline,
+    ]
+
+    def get_changelist(self, request, **kwargs):
+        return ExerciseChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word must appear in a name, series, scenario text or place name; no duplicate rows."""
+        for word in search_term.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(series__icontains=word)
+                | Exists(models.ExerciseName.objects.filter(exercise=OuterRef("pk"), name__icontains=word))
+                | Exists(
+                    models.Scenario.objects.filter(exercise=OuterRef("pk")).filter(
+                        Q(title__icontains=word) | Q(description__icontains=word) | Q(adversary__icontains=word)
+                    )
+                )
+                | Exists(
+                    models.Exercise.locations.through.objects.filter(
+                        exercise=OuterRef("pk"), location__name__icontains=word
+                    )
+                )
+            )
+        return queryset, False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "exercises_exercise_change":
+            queryset = queryset.prefetch_related(
+                Prefetch("citations", queryset=models.Citation.objects.select_related("source"))
+            )
+        return queryset
+
+    @admin.display(description="dates", ordering="span_start")
+    def dates(self, exercise):
+        start = dates.format_partial(exercise.start_date, exercise.start_precision)
+        end = dates.format_partial(exercise.end_date, exercise.end_precision)
+        if start and end:
+            return start if start == end else f"{start} – {end}"
+        return start and f"from {start}" or end and f"until {end}" or "—"
+
+    @admin.display(description="participants")
+    def participants(self, exercise):
+        return " ".join(getattr(exercise, "participant_codes", [])) or "—"
+
+    @admin.display(description="sources")
+    def sources(self, exercise):
+        return getattr(exercise, "source_count", "")

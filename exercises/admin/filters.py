@@ -1,0 +1,112 @@
+"""Change-list filters for exercises. Countries are typed, not picked from a list of 270 links."""
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
+
+from exercises.choices import Role, ThreatType
+from exercises.models import Citation, Participation, Scenario, State, UnknownState
+
+
+class InputFilter(admin.SimpleListFilter):
+    """A filter with a text box instead of links."""
+
+    template = "admin/exercises/input_filter.html"
+
+    def lookups(self, request, model_admin):
+        return [("", "")]  # Django shows a filter only if it has choices
+
+    def choices(self, changelist):
+        query = changelist.get_query_string(remove=[self.parameter_name])
+        yield {
+            "query_string": query,
+            "value": self.value() or "",
+            "parameter_name": self.parameter_name,
+            "hidden": [(k, v) for k, v in changelist.get_filters_params().items() if k != self.parameter_name],
+        }
+
+
+class ParticipantFilter(InputFilter):
+    title = "participating state (code or name)"
+    parameter_name = "country"
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            states = list(State.objects.resolve(self.value().split(",")).values())
+        except UnknownState as exc:
+            messages.error(request, f"Unknown state {exc.value!r}: use an ISO code or an English name.")
+            return queryset.none()
+        role = request.GET.get("role")
+        participations = Participation.objects.filter(exercise=OuterRef("pk"), state__in=states)
+        if role:
+            participations = participations.filter(role=role)
+        return queryset.filter(Exists(participations))
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = "role of a participant"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if not self.value() or request.GET.get("country"):
+            return queryset  # with a country, the role narrows that country (ParticipantFilter)
+        return queryset.filter(Exists(Participation.objects.filter(exercise=OuterRef("pk"), role=self.value())))
+
+
+class ThreatFilter(admin.SimpleListFilter):
+    title = "threat rehearsed"
+    parameter_name = "threat"
+
+    def lookups(self, request, model_admin):
+        return ThreatType.choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(Exists(Scenario.objects.filter(exercise=OuterRef("pk"), threat_type=self.value())))
+
+
+def cited():
+    """Citations of the exercise (the outer query's row) or of any of its parts."""
+    exercise = OuterRef("pk")
+    return Citation.objects.filter(
+        Q(exercise=exercise)
+        | Q(participation__exercise=exercise)
+        | Q(troop_figure__exercise=exercise)
+        | Q(scenario__exercise=exercise)
+        | Q(force__exercise=exercise)
+    )
+
+
+class SourceFilter(admin.SimpleListFilter):
+    title = "sources"
+    parameter_name = "sourced"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Has no source"), ("yes", "Has a source")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(~Exists(cited()))
+        if self.value() == "yes":
+            return queryset.filter(Exists(cited()))
+        return queryset
+
+
+class TroopsKnownFilter(admin.SimpleListFilter):
+    title = "troops"
+    parameter_name = "troops"
+
+    def lookups(self, request, model_admin):
+        return [("unknown", "Troops unknown"), ("known", "Troops reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unknown":
+            return queryset.filter(reported_troops__isnull=True)
+        if self.value() == "known":
+            return queryset.filter(reported_troops__isnull=False)
+        return queryset

@@ -58,7 +58,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     search_fields = ["key", "title", "author", "publisher"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        return super().get_queryset(request).annotate(citation_count=Count("citations")).order_by("key")
 
     @admin.display(ordering="citation_count", description="citations")
     def citation_count(self, obj):

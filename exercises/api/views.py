@@ -1,7 +1,8 @@
 """The API's endpoints: short declarations, with query shaping in ``get_queryset``."""
 
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, StreamingHttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -466,7 +467,7 @@ class StatsViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericView
         if "state" in series:
             rows = (
                 models.Participation.objects.filter(exercise__in=exercises.values("pk"))
-                .values(code=F("state__code"), name=F("state__name"))
+                .values(code=F("state__code"), name=Coalesce(NullIf("state__common_name", Value("")), "state__name"))
                 .annotate(
                     exercises=Count("exercise"),
                     troops=Sum("exercise__reported_troops"),

@@ -53,21 +53,42 @@ COMMON_NAMES = {
     "VN": ["Vietnam"],
 }
 
-#: Other spellings and former names that do not make a display name.
+#: Other spellings and former names that do not make a display name. Among them the English names
+#: the R countrycode package writes (``country.name.en``: "St. Lucia", "Hong Kong SAR China",
+#: "Myanmar (Burma)"), which data sets built with it, such as MME, carry.
 OTHER_NAMES = {
     "BA": ["Bosnia"],
+    "BL": ["St. Barthélemy"],
+    "BQ": ["Caribbean Netherlands"],
     "BS": ["The Bahamas"],
     "BY": ["Byelorussia", "Belorussia"],
     "CI": ["Ivory Coast"],
     "CV": ["Cape Verde"],
     "CZ": ["Czech Republic"],
-    "DE": ["Federal Republic of Germany", "West Germany"],
+    "DE": ["Federal Republic of Germany", "West Germany", "German Federal Republic"],
+    "FK": ["Falkland Islands"],
     "GM": ["The Gambia"],
+    "GS": ["South Georgia & South Sandwich Islands"],
+    "HK": ["Hong Kong SAR China"],
+    "HM": ["Heard & McDonald Islands"],
     "KG": ["Kirghizia", "Kyrgyz Republic"],
+    # Saint Christopher and Nevis is the name in its constitution; countrycode also matches "st. christopher".
+    "KN": ["St. Kitts & Nevis", "Saint Christopher and Nevis", "St. Christopher"],
+    "LC": ["St. Lucia"],
+    "MF": ["St. Martin (French part)"],
     "MK": ["Macedonia", "Former Yugoslav Republic of Macedonia"],
-    "MM": ["Burma"],
+    "MM": ["Burma", "Myanmar (Burma)"],
+    "MO": ["Macao SAR China"],
+    "PM": ["St. Pierre & Miquelon"],
+    "PN": ["Pitcairn Islands"],
+    "PS": ["Palestinian Territories"],
+    "SH": ["St. Helena"],
+    "SX": ["Sint Maarten"],
     "SZ": ["Swaziland"],
     "TL": ["East Timor"],
+    "UM": ["U.S. Outlying Islands"],
+    "VC": ["St. Vincent & Grenadines"],
+    "VI": ["U.S. Virgin Islands"],
 }
 
 #: Display names and other names for former states (ISO's names are long and inverted).

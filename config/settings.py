@@ -138,6 +138,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "exercises.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "exercises.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "EXCEPTION_HANDLER": "exercises.api.exceptions.exception_handler",
     # The browsable API never renders a dropdown of a whole table.
     "HTML_SELECT_CUTOFF": 50,

@@ -1,10 +1,13 @@
-"""CSV and GeoJSON for list endpoints: flat rows for spreadsheets, points for maps."""
+"""Renderers: JSON through orjson; CSV and GeoJSON for list endpoints (spreadsheets, maps)."""
 
 import csv
 import io
 import json
+from decimal import Decimal
 
-from rest_framework.renderers import BaseRenderer
+import orjson
+from django.utils.functional import Promise
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 EXPORT_FORMATS = ("csv", "geojson")
 
@@ -79,3 +82,29 @@ class GeoJSONRenderer(BaseRenderer):
             if row.get("latitude") is not None and row.get("longitude") is not None
         ]
         return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+class FastJSONRenderer(JSONRenderer):
+    """JSON through orjson, several times faster than the standard library on list pages.
+
+    The browsable API asks for indented JSON; that (rare) case goes through DRF's own renderer.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        return orjson.dumps(data, default=_to_json)
+
+
+def _to_json(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Promise):  # lazy translations in error messages
+        return str(value)
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, list | tuple | set | frozenset):
+        return list(value)
+    return str(value)

@@ -142,7 +142,9 @@ class Exercise(models.Model):
     objects = ExerciseManager()
 
     class Meta:
-        ordering = ["-year", "name", "slug"]
+        # Unknown years last on every database. The index that serves this order is created by
+        # migration 0004 for each database in its own syntax (SQLite has no NULLS LAST in indexes).
+        ordering = [F("year").desc(nulls_last=True), "name", "id"]
         indexes = [
             models.Index(fields=["span_start", "span_end"], name="exercise_span_idx"),
             models.Index(fields=["start_date"], name="exercise_start_date_idx"),

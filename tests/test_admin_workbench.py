@@ -171,6 +171,13 @@ def test_changelist_filters_unknown_troops(analyst_client):
     assert listed(analyst_client, troops="unknown") == {"tsentr-2011-kazakhstan", "tsentr-2011-kyrgyzstan"}
 
 
+def test_changelist_filters_by_series_domain_and_focus(analyst_client):
+    gold = exercise(series="Cobra Gold", sea=True, humanitarian=True)
+    assert listed(analyst_client, series="cobra gold") == {gold.slug}
+    assert gold.slug in listed(analyst_client, domain="sea")
+    assert listed(analyst_client, focus="humanitarian") == {gold.slug}
+
+
 def test_changelist_search_covers_places_and_scenarios(analyst_client):
     assert listed(analyst_client, q="Karaganda") == {"tsentr-2011", "tsentr-2011-kazakhstan"}
     assert listed(analyst_client, q="speed boat") == {"tsentr-2011-kazakhstan"}

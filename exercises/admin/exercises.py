@@ -154,6 +154,9 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
         filters.ThreatFilter,
         filters.SourceFilter,
         filters.TroopsKnownFilter,
+        filters.SeriesFilter,
+        filters.DomainFilter,
+        filters.FocusFilter,
         "needs_review",
         "name_is_descriptive",
     ]

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 
 from exercises.choices import Role, ThreatType
-from exercises.models import Citation, Participation, Scenario, State, UnknownState
+from exercises.models import Citation, Exercise, Participation, Scenario, State, UnknownState
 
 
 class InputFilter(admin.SimpleListFilter):
@@ -110,3 +110,35 @@ class TroopsKnownFilter(admin.SimpleListFilter):
         if self.value() == "known":
             return queryset.filter(reported_troops__isnull=False)
         return queryset
+
+
+class SeriesFilter(InputFilter):
+    title = "series"
+    parameter_name = "series"
+
+    def queryset(self, request, queryset):
+        return queryset.filter(series__iexact=self.value().strip()) if self.value() else queryset
+
+
+class FlagFilter(admin.SimpleListFilter):
+    """One of several boolean flags set (domains, focus)."""
+
+    flags: list[str] = []
+
+    def lookups(self, request, model_admin):
+        return [(flag, Exercise._meta.get_field(flag).verbose_name.capitalize()) for flag in self.flags]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.value(): True}) if self.value() in self.flags else queryset
+
+
+class DomainFilter(FlagFilter):
+    title = "domain"
+    parameter_name = "domain"
+    flags = ["cpx", "air", "land", "sea", "amphibious", "cyber"]
+
+
+class FocusFilter(FlagFilter):
+    title = "focus"
+    parameter_name = "focus"
+    flags = ["warfighting", "peacekeeping", "humanitarian"]

@@ -7,7 +7,8 @@ FIXTURES := sources states organisations locations tsentr-2011
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate load superuser check-fixtures clean
+.PHONY: run test lint format install migrate load superuser check-fixtures clean serve-prod
+WORKERS ?= 2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +27,22 @@ run: $(STAMP)
 		|| echo "Superuser $$DJANGO_SUPERUSER_USERNAME exists already; left as it was."; fi
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## The whole suite: lint, format check, fixture check, tests.
+## The whole suite: lint, format check, tests. On PostgreSQL, the replica tests run once more with a
+## replica alias that mirrors the test database (DATABASE_REPLICA_URLS pointed at the same server).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@case "$$DATABASE_URL" in postgres*) \
+		echo "== Replica tests: reads through a replica alias mirroring the primary =="; \
+		DATABASE_REPLICA_URLS="$$DATABASE_URL" $(BIN)/python -m pytest -q tests/test_replicas.py;; esac
+
+## Production-style serving: gunicorn with WhiteNoise, against DATABASE_URL; needs SECRET_KEY and
+## ALLOWED_HOSTS in the environment (DEBUG stays off).
+serve-prod: $(STAMP)
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 ## Create an admin account interactively (never a default password).
 superuser: $(STAMP)

@@ -8,6 +8,7 @@
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
 
 ANALYST, VIEWER = "Analyst", "Viewer"
 
@@ -24,9 +25,11 @@ DELETABLE = {
 }
 
 
-def role_permissions() -> dict[str, list[Permission]]:
+def role_permissions(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[Permission]]:
     models = [m._meta.model_name for m in apps.get_app_config("exercises").get_models()]
-    permissions = Permission.objects.filter(content_type__app_label="exercises", content_type__model__in=models)
+    permissions = Permission.objects.using(using).filter(
+        content_type__app_label="exercises", content_type__model__in=models
+    )
     analyst, viewer = [], []
     for permission in permissions:
         action, model = permission.codename.split("_", 1)
@@ -39,8 +42,8 @@ def role_permissions() -> dict[str, list[Permission]]:
     return {ANALYST: analyst, VIEWER: viewer}
 
 
-def ensure_roles(**kwargs) -> None:
-    """Create or update the groups (idempotent; connected to post_migrate)."""
-    for name, permissions in role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=name)
+def ensure_roles(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Create or update the groups in database ``using`` (idempotent; connected to post_migrate)."""
+    for name, permissions in role_permissions(using).items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
         group.permissions.set(permissions)

@@ -42,3 +42,15 @@ def test_default_database_is_a_sqlite_file_in_the_project():
 def test_postgres_url_selects_postgresql_backend():
     code, output = load_settings(SECRET_KEY="x", DATABASE_URL="postgres://u:p@db.example:5432/exercises")
     assert code == 0 and output.split()[1:] == ["django.db.backends.postgresql", "exercises"]
+
+
+def test_deploy_checks_are_clean_under_production_settings():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean | {"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0", "SECRET_KEY": "k" * 10 + "-Zq8!x" * 10},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "exercises",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,8 +140,16 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Request bodies: the largest form or JSON body accepted (CSV imports up to 10 MB).
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
+# Request bodies: the largest JSON or form body accepted (files uploaded to the admin's import are
+# not counted here); larger ones get a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
+
+# --- Brute-force protection of logins (django-axes) ---------------------------------------------------
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 # --- Fixtures and the register of sources -----------------------------------------------------------
 # ``fixtures/`` holds the data; ``seeds/`` holds the register of source documents (itself a fixture).
@@ -166,6 +176,16 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "exercises.api.exceptions.exception_handler",
+    # Per client: anonymous by IP, authenticated by user. "off" disables (load tests behind a gateway
+    # that throttles). The counts live in the cache: per process with the default local-memory cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "exercises.api.throttling.AnonThrottle",
+        "exercises.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "1200/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "6000/min"),
+    },
     # The browsable API never renders a dropdown of a whole table.
     "HTML_SELECT_CUTOFF": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -9,3 +9,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
+
+handler400 = "exercises.api.errors.bad_request"
+handler403 = "exercises.api.errors.permission_denied"
+handler404 = "exercises.api.errors.page_not_found"
+handler500 = "exercises.api.errors.server_error"

@@ -1,0 +1,20 @@
+"""DRF's rate throttles, with "off" (from the environment) meaning no limit."""
+
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+class _Switchable:
+    def get_rate(self):
+        rate = super().get_rate()
+        return None if rate in (None, "", "off") else rate
+
+    def allow_request(self, request, view):
+        return self.rate is None or super().allow_request(request, view)
+
+
+class AnonThrottle(_Switchable, AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_Switchable, UserRateThrottle):
+    pass

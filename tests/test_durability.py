@@ -44,9 +44,7 @@ def dump() -> str:
     from io import StringIO
 
     out = StringIO()
-    call_command(
-        "dumpdata", *labels, natural_foreign=True, natural_primary=True, indent=1, stdout=out, verbosity=0
-    )
+    call_command("dumpdata", *labels, natural_foreign=True, natural_primary=True, indent=1, stdout=out, verbosity=0)
     return out.getvalue()
 
 

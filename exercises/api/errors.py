@@ -14,7 +14,9 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception, *args, **kwargs):
     if _is_api(request):
-        return JsonResponse({"detail": "Bad request: the request could not be read (too large or malformed)."}, status=400)
+        return JsonResponse(
+            {"detail": "Bad request: the request could not be read (too large or malformed)."}, status=400
+        )
     return defaults.bad_request(request, exception, *args, **kwargs)
 
 

@@ -15,3 +15,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # No rate limits in the suite (thousands of requests from one address); tests/test_security.py turns
 # them on where it tests them.
 REST_FRAMEWORK = REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": {"anon": "off", "user": "off"}}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production, not the in-memory default: concurrent tests need separate connections
+    # with real file locks (in-memory shared caches fail at once with "table is locked").
+    # One file per test process, so that two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "build" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -7,7 +7,7 @@ FIXTURES := sources states organisations locations tsentr-2011
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate load superuser check-fixtures clean serve-prod
+.PHONY: run test lint format install migrate load superuser check-fixtures clean serve-prod loadtest
 WORKERS ?= 2
 
 $(STAMP): pyproject.toml
@@ -43,6 +43,10 @@ serve-prod: $(STAMP)
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+
+## 30 s of mixed reads (wrk, 16 connections) against gunicorn with 2 workers while an analyst writes.
+loadtest: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py loadtest --seconds $${SECONDS:-30}
 
 ## Create an admin account interactively (never a default password).
 superuser: $(STAMP)

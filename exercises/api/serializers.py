@@ -1,7 +1,8 @@
 """What the API returns: brief forms for nested references, full forms for details."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from exercises import dates
@@ -34,7 +35,7 @@ class StateBriefSerializer(serializers.ModelSerializer):
 class CitationSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(slug_field="key", read_only=True)
     source_title = serializers.CharField(source="source.title", read_only=True)
-    via = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    via = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = Citation
@@ -50,7 +51,7 @@ class ExerciseRefSerializer(serializers.ModelSerializer):
 
 
 class LocationSerializer(serializers.ModelSerializer):
-    state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     latitude = serializers.FloatField(read_only=True)
     longitude = serializers.FloatField(read_only=True)
 
@@ -79,8 +80,18 @@ class ParticipationSerializer(serializers.ModelSerializer):
         fields = ["alpha2", "alpha3", "code", "name", "role", "notes", "citations"]
 
 
+class ParticipationRecordSerializer(ParticipationSerializer):
+    """A participation with its id and exercise, as ``participations/`` answers (built by the write serializer)."""
+
+    id = serializers.IntegerField(read_only=True)
+    exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta(ParticipationSerializer.Meta):
+        fields = ["id", "exercise", *ParticipationSerializer.Meta.fields]
+
+
 class TroopFigureSerializer(serializers.ModelSerializer):
-    state = StateBriefSerializer(read_only=True)
+    state = StateBriefSerializer(read_only=True, allow_null=True)
     display = serializers.CharField(source="display_value", read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
 
@@ -102,7 +113,7 @@ class TroopFigureSerializer(serializers.ModelSerializer):
 
 
 class ForceSerializer(serializers.ModelSerializer):
-    state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -111,7 +122,7 @@ class ForceSerializer(serializers.ModelSerializer):
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
-    adversary_state = StateBriefSerializer(read_only=True)
+    adversary_state = StateBriefSerializer(read_only=True, allow_null=True)
     states = StateBriefSerializer(many=True, read_only=True)
     locations = LocationSerializer(many=True, read_only=True)
     forces = ForceSerializer(many=True, read_only=True)
@@ -177,7 +188,7 @@ class ExerciseListSerializer(serializers.ModelSerializer):
     """The compact form of an exercise in lists."""
 
     url = serializers.HyperlinkedIdentityField(view_name="exercises-api:exercise-detail", lookup_field="slug")
-    organisation = serializers.SlugRelatedField(slug_field="acronym", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="acronym", read_only=True, allow_null=True)
     start = PartialDateField("start", read_only=True)
     end = PartialDateField("end", read_only=True)
     participants = serializers.SerializerMethodField()
@@ -214,7 +225,7 @@ class ExerciseListSerializer(serializers.ModelSerializer):
 class ExerciseDetailSerializer(ExerciseListSerializer):
     """An exercise with everything known about it, each figure with its citations."""
 
-    parent = ExerciseRefSerializer(read_only=True)
+    parent = ExerciseRefSerializer(read_only=True, allow_null=True)
     phases = ExerciseRefSerializer(many=True, read_only=True)
     alternative_names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
@@ -420,6 +431,34 @@ class TroopFigureWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
+# -- Schema: write serializers that answer with another serializer's representation ----------------------
+class RespondsWith(OpenApiSerializerExtension):
+    """Documents the response of a write serializer whose ``to_representation`` is another serializer's."""
+
+    response_serializer: type[serializers.Serializer]
+
+    def get_name(self, auto_schema, direction):
+        return self.response_serializer.__name__.removesuffix("Serializer") if direction == "response" else None
+
+    def get_identity(self, auto_schema, direction):
+        return self.response_serializer if direction == "response" else None
+
+    def map_serializer(self, auto_schema, direction):
+        if direction == "response":
+            return auto_schema._map_serializer(self.response_serializer, direction)
+        return super().map_serializer(auto_schema, direction)
+
+
+class ExerciseWriteResponse(RespondsWith):
+    target_class = ExerciseWriteSerializer
+    response_serializer = ExerciseDetailSerializer
+
+
+class ParticipationWriteResponse(RespondsWith):
+    target_class = ParticipationWriteSerializer
+    response_serializer = ParticipationRecordSerializer
+
+
 # -- Reference endpoints -----------------------------------------------------------------------------
 class StateSerializer(serializers.ModelSerializer):
     exercise_count = serializers.IntegerField(read_only=True)
@@ -483,7 +522,7 @@ class SupportSerializer(serializers.ModelSerializer):
     """One fact a source supports: the record it is about and the excerpt."""
 
     record = serializers.SerializerMethodField()
-    via = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    via = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = Citation
@@ -564,6 +603,7 @@ class OrganisationStatSerializer(StatRowSerializer):
     acronym = serializers.CharField(allow_null=True)
 
 
+@extend_schema_serializer(many=False)  # one object of series, though the view is a list
 class StatsSerializer(serializers.Serializer):
     per_year = YearStatSerializer(many=True, required=False)
     per_state = StateStatSerializer(many=True, required=False)

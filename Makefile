@@ -7,7 +7,9 @@ FIXTURES := sources states organisations locations tsentr-2011
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate load superuser check-fixtures clean serve-prod loadtest
+.PHONY: run test lint format install migrate load superuser check-fixtures clean serve-prod loadtest bench
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/build/bench.sqlite3
+BENCH_ARGS ?= --count 100000 --seed 1 --repeat 30
 WORKERS ?= 2
 
 $(STAMP): pyproject.toml
@@ -43,6 +45,15 @@ serve-prod: $(STAMP)
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+
+## Time the API on 100,000 synthetic exercises (build/bench.sqlite3, generated on the first run) against
+## one SQL query per request (the floor) and, over HTTP, against Datasette. BENCH_ARGS="... --verbose" for plans;
+## BENCH_DATABASE_URL=postgres://... for PostgreSQL.
+bench: $(STAMP)
+	@mkdir -p build
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(BIN)/python manage.py loaddata $(FIXTURES) -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 ## 30 s of mixed reads (wrk, 16 connections) against gunicorn with 2 workers while an analyst writes.
 loadtest: $(STAMP)

@@ -79,9 +79,10 @@ PLACES = (
 )
 #: The API's default order: year (newest first, unknown last), name, id.
 DEFAULT_ORDER = "{t}year DESC NULLS LAST, {t}name, {t}id"
-#: ``ordering=-troops`` (troops descending, empty last; then id). Where the filter excludes empty figures,
-#: plain DESC gives the same rows and lets the database read its index backwards instead of sorting.
-BY_TROOPS = "{t}reported_troops DESC, {t}id"
+#: ``ordering=-troops`` (troops descending, empty last; ties by id in the same direction). Where the
+#: filter excludes empty figures, plain DESC gives the same rows and lets the database read its index
+#: backwards instead of sorting (the API does the same).
+BY_TROOPS = "{t}reported_troops DESC, {t}id DESC"
 
 
 def rows_sql(dialect: Dialect, where: str, order: str, limit: int | None) -> str:

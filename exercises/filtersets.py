@@ -5,7 +5,6 @@ parameter (the REST backend turns it into HTTP 400), never a silently ignored fi
 goes into messages as parameters (``%(value)s``), never formatted into them.
 """
 
-import copy
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -277,33 +276,33 @@ class SearchFilter(filters.Filter):
 
 
 class NullsLastOrderingFilter(filters.OrderingFilter):
-    """Ordering on named fields; empty values sort last either way; ties broken by id."""
+    """Ordering on named fields; empty values sort last either way; ties broken by id.
+
+    Where the other filters already exclude empty values of a field (troops_min on the troops), the
+    order is a plain one, so the database can read it off the field's index; the tie-break follows
+    the first field's direction for the same reason.
+    """
 
     def filter(self, qs, value):
         if not value:
             return qs
+        non_null = getattr(self.parent, "non_null_fields", set())
         ordering = []
         for param in value:
             descending = param.startswith("-")
             field = self.param_map[param.lstrip("-")]
-            ordering.append(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True))
-        return qs.order_by(*ordering, "pk")
+            nulls_last = None if field in non_null else True
+            ordering.append(F(field).desc(nulls_last=nulls_last) if descending else F(field).asc(nulls_last=nulls_last))
+        return qs.order_by(*ordering, "-pk" if value[0].startswith("-") else "pk")
 
 
-def _took_part(states=None, role=None, correlated=True):
-    """Exercises in which one of ``states`` (in ``role``) took part.
-
-    Correlated ``EXISTS`` when other filters already narrow the exercises (the database checks only
-    those); ``id IN (...)`` from the participation index when the states are the main filter.
-    """
+def _participations(states=None, role=None):
     participations = Participation.objects.all()
     if states is not None:
         participations = participations.filter(state__in=states)
     if role:
         participations = participations.filter(role=role)
-    if correlated:
-        return Exists(participations.filter(exercise=OuterRef("pk")))
-    return Q(pk__in=participations.values("exercise_id"))
+    return participations
 
 
 #: Parameters that narrow the exercises enough for correlated participant checks to pay.
@@ -327,13 +326,27 @@ class FastFilterSet(filters.FilterSet):
         self.queryset = queryset
         self.request = request
         self.form_prefix = prefix
+        # Only filters given a value in this request ever reach their FilterSet (a method filter asks
+        # its parent for the method); the others are used as declared, shared and untouched.
+        given = set(self.data)
         self.filters = {}
         for name, declared in self.base_filters.items():
-            filter_ = copy.copy(declared)
+            if name not in given:
+                self.filters[name] = declared
+                continue
+            filter_ = object.__new__(type(declared))
+            filter_.__dict__.update(declared.__dict__)
             if declared.method is not None:
                 filter_.method = declared.method  # rebinds the method wrapper to the copy
             filter_.model, filter_.parent = queryset.model, self
             self.filters[name] = filter_
+
+    def get_form_class(self):
+        # The form's fields are the same for every request: build the class once per FilterSet.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
 
 class ExerciseFilterSet(FastFilterSet):
@@ -413,6 +426,42 @@ class ExerciseFilterSet(FastFilterSet):
         model = Exercise
         fields = []
 
+    #: How conditions on related rows are written (see :meth:`related`).
+    EXISTS, IN = "exists", "in"
+    subqueries = None
+
+    def related(self, rows) -> Q:
+        """Exercises that some of ``rows`` (which have an ``exercise`` column) belong to.
+
+        Two ways to write it, each the faster one somewhere: a correlated ``EXISTS`` lets the
+        database walk the exercises in the order asked for and stop after a page; ``id IN (...)``
+        collects the matching ids from the related table's index, best for counting and for rare
+        matches. :meth:`querysets` gives both; alone, the FilterSet chooses ``EXISTS`` when other
+        filters already narrow the exercises and ``IN`` otherwise.
+        """
+        form = self.subqueries
+        if form is None:
+            data = self.form.cleaned_data
+            form = self.EXISTS if any(data.get(n) not in (None, "", []) for n in NARROWING) else self.IN
+        if form == self.EXISTS:
+            return Q(Exists(rows.filter(exercise=OuterRef("pk"))))
+        return Q(pk__in=rows.values("exercise_id"))
+
+    @property
+    def non_null_fields(self) -> set[str]:
+        data = self.form.cleaned_data
+        bounded = data.get("troops_min") is not None or data.get("troops_max") is not None
+        return {"reported_troops"} if bounded else set()
+
+    def querysets(self, queryset):
+        """(rows in EXISTS form, rows in IN form) of the same filters, for a page and its count."""
+        results = []
+        for form in (self.EXISTS, self.IN):
+            self.subqueries = form
+            results.append(self.filter_queryset(queryset))
+        self.subqueries = None
+        return results
+
     def is_valid(self):
         valid = super().is_valid()
         if valid:
@@ -433,13 +482,12 @@ class ExerciseFilterSet(FastFilterSet):
         if name != present[0]:
             return queryset
         role = data.get("role") or None
-        correlated = any(data.get(n) not in (None, "", []) for n in NARROWING)
         if data.get("country"):
-            queryset = queryset.filter(_took_part(data["country"], role, correlated))
+            queryset = queryset.filter(self.related(_participations(data["country"], role)))
         for state in data.get("country_all") or []:
-            queryset = queryset.filter(_took_part([state], role, correlated))
+            queryset = queryset.filter(self.related(_participations([state], role)))
         if role and not data.get("country") and not data.get("country_all"):
-            queryset = queryset.filter(_took_part(role=role, correlated=correlated))
+            queryset = queryset.filter(self.related(_participations(role=role)))
         return queryset
 
     def filter_dates(self, queryset, name, value):
@@ -456,22 +504,19 @@ class ExerciseFilterSet(FastFilterSet):
         return queryset.filter(organisation__in=value)
 
     def filter_threat(self, queryset, name, value):
-        return queryset.filter(Exists(Scenario.objects.filter(exercise=OuterRef("pk"), threat_type__in=value)))
+        return queryset.filter(self.related(Scenario.objects.filter(threat_type__in=value)))
 
     def filter_location(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Exercise.locations.through.objects.filter(exercise=OuterRef("pk"), location__in=value))
-            | Exists(Scenario.objects.filter(exercise=OuterRef("pk"), locations__in=value))
-        )
+        places = Exercise.locations.through.objects.filter(location__in=value)
+        episodes = Scenario.objects.filter(locations__in=value)
+        return queryset.filter(self.related(places) | self.related(episodes))
 
     def filter_bbox(self, queryset, name, value):
         min_lon, min_lat, max_lon, max_lat = value
-        inside = Location.objects.filter(
-            longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat
+        places = Exercise.locations.through.objects.filter(
+            location__longitude__range=(min_lon, max_lon), location__latitude__range=(min_lat, max_lat)
         )
-        return queryset.filter(
-            Exists(Exercise.locations.through.objects.filter(exercise=OuterRef("pk"), location__in=inside))
-        )
+        return queryset.filter(self.related(places))
 
     def filter_flags(self, queryset, name, value):
         return queryset.filter(Q.create([(flag, True) for flag in value], connector=Q.OR))

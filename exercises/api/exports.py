@@ -5,10 +5,12 @@ fetch the participants and locations of each chunk in one query each, and yield 
 first byte leaves before the whole result is read and memory stays flat.
 """
 
+import csv
+import io
 import json
 
-from exercises.api.listing import FIELDS, DetailLinks, attach_parts, compact
-from exercises.api.renderers import csv_lines
+from exercises import dates
+from exercises.api.listing import AGGREGATES, FIELDS, DetailLinks, attach_parts, compact, split_parts
 
 CHUNK = 2000
 
@@ -32,37 +34,63 @@ EXERCISE_COLUMNS = [
 ]
 
 
-def _chunks(queryset):
-    """Compact rows of the exercises, chunk by chunk (keyset on id: no OFFSET), parts attached."""
-    rows = queryset.order_by("pk").values(*FIELDS)
+def _chunks(queryset, coordinates=False):
+    """Rows of the exercises, chunk by chunk (keyset on id: no OFFSET), with their participants and
+    places: aggregated in the chunk's own query, or, where the places' coordinates are needed,
+    fetched for the chunk in two more queries."""
+    rows = queryset.order_by("pk")
+    rows = rows.values(*FIELDS) if coordinates else rows.values(*FIELDS, **AGGREGATES)
     last = 0
     while True:
         chunk = list(rows.filter(pk__gt=last)[:CHUNK])
         if not chunk:
             return
         last = chunk[-1]["pk"]
-        yield attach_parts(chunk)
+        yield attach_parts(chunk) if coordinates else split_parts(chunk)
 
 
 def exercise_csv_rows(queryset, request):
+    """The CSV, one piece per chunk of rows (a header first): few, large writes to the client."""
     link = DetailLinks(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXERCISE_COLUMNS)
+    yield buffer.getvalue()
+    for chunk in _chunks(queryset):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(
+            [
+                row["slug"],
+                row["name"],
+                row["name_is_descriptive"],
+                dates.format_partial(row["start_date"], row["start_precision"]) or "",
+                row["start_precision"],
+                dates.format_partial(row["end_date"], row["end_precision"]) or "",
+                row["end_precision"],
+                _blank(row["year"]),
+                _blank(row["organisation__acronym"]),
+                row["series"],
+                ";".join(row["participants"]),
+                _blank(row["reported_troops"]),
+                ";".join(name for name, _, _ in row["places"]),
+                _blank(row["parent__slug"]),
+                link(row["slug"]),
+            ]
+            for row in chunk
+        )
+        yield buffer.getvalue()
 
-    def flat():
-        for chunk in _chunks(queryset):
-            for row in chunk:
-                item = compact(row, link) | {"parent": row["parent__slug"]}
-                item["participants"] = ";".join(item["participants"])
-                item["locations"] = ";".join(item["locations"])
-                yield {k: ("" if v is None else v) for k, v in item.items()}
 
-    yield from csv_lines(EXERCISE_COLUMNS, flat())
+def _blank(value):
+    return "" if value is None else value
 
 
 def exercise_geojson_chunks(queryset, request):
     link = DetailLinks(request)
     yield '{"type":"FeatureCollection","features":['
     first = True
-    for chunk in _chunks(queryset):
+    for chunk in _chunks(queryset, coordinates=True):
         parts = []
         for row in chunk:
             properties = compact(row, link) | {"parent": row["parent__slug"]}

@@ -40,21 +40,33 @@ class StrictPageNumberPagination(PageNumberPagination):
         except InvalidPage as exc:  # pragma: no cover - DRF converts these to NotFound
             raise NotFound(str(exc)) from exc
 
-    def paginate_rows(self, queryset, fields, request) -> list[dict]:
-        """One page of ``queryset`` as ``values(*fields)`` dicts.
+    #: Above this many matches, a page is read by walking the exercises in order (EXISTS form);
+    #: below, by sorting the matches collected from the related table's index (IN form).
+    DENSE = 2000
 
-        The count runs on the plain filtered queryset: counting the values() form would join the
-        tables its fields come from for nothing.
+    def paginate_rows(self, exists_form, in_form, columns, request) -> list[dict]:
+        """One page of the filtered exercises as ``values(**columns)`` dicts.
+
+        The count runs on the IN form without the page's columns (counting the values() form would
+        join the tables its columns come from for nothing); the count then picks the form for the page.
         """
         self.request = request
         page_size = self.get_page_size(request)
         number = request.query_params.get(self.page_query_param, "1")
         if number != "last" and not number.isdigit():
             raise ValidationError({"page": ["Give a page number (1, 2, ...) or 'last'."]})
-        paginator = DjangoPaginator(queryset, page_size)
+        paginator = DjangoPaginator(in_form, page_size)
         try:
             self.page = paginator.page(paginator.num_pages if number == "last" else int(number))
         except InvalidPage:
             raise NotFound("Invalid page.") from None
+        if not paginator.count:
+            return []
+        queryset = exists_form if paginator.count > self.DENSE else in_form
         start = (self.page.number - 1) * page_size
-        return list(queryset.values(*fields)[start : start + page_size])
+        # The page's ids first (a subquery with LIMIT), its columns after: per-row subqueries such as
+        # the aggregated participants then run for the page's rows only, not for every match.
+        ids = queryset.values("pk")[start : start + page_size]
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        page = queryset.model._default_manager.filter(pk__in=ids).order_by(*ordering)
+        return list(page.values(*columns[0], **columns[1]))

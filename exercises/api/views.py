@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from exercises import models
 from exercises.api import serializers
 from exercises.api.exports import exercise_csv_rows, exercise_geojson_chunks
-from exercises.api.listing import FIELDS, DetailLinks, attach_parts, compact
+from exercises.api.listing import AGGREGATES, FIELDS, DetailLinks, compact, split_parts
 from exercises.api.renderers import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer
 from exercises.choices import ThreatType
 from exercises.filtersets import MAX_VALUE_LENGTH, ExerciseFilterSet, MultiValueFilter, StatesFilter
@@ -155,17 +155,20 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return serializers.ExerciseWriteSerializer
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(models.Exercise.objects.all())
-        export = request.accepted_renderer.format
-        if export in EXPORT_FORMATS:
-            return self.export(queryset, export)
         if isinstance(request.accepted_renderer, BrowsableAPIRenderer):
             return super().list(request, *args, **kwargs)  # the HTML page, with its filter form
-        # The fast path: one COUNT on the filtered queryset, one query for the page's rows as
-        # values(), one each for their participants and places; rows built as plain dicts.
-        rows = self.paginator.paginate_rows(queryset, FIELDS, request)
+        filterset = self.filter_backends[0]().get_filterset(request, models.Exercise.objects.all(), self)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        export = request.accepted_renderer.format
+        if export in EXPORT_FORMATS:
+            return self.export(filterset.qs, export)
+        # The fast path: one COUNT, one query for the page's rows as values() with the participants
+        # and place names aggregated in it; rows built as plain dicts, not serializer fields.
+        exists_form, in_form = filterset.querysets(models.Exercise.objects.all())
+        rows = self.paginator.paginate_rows(exists_form, in_form, (FIELDS, AGGREGATES), request)
         link = DetailLinks(request)
-        return self.paginator.get_paginated_response([compact(row, link) for row in attach_parts(rows)])
+        return self.paginator.get_paginated_response([compact(row, link) for row in split_parts(rows)])
 
     def export(self, queryset, export):
         if export == "csv":

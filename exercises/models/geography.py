@@ -51,19 +51,23 @@ class StateQuerySet(models.QuerySet):
         values = [v for v in dict.fromkeys(v.strip() for v in values) if v]
         if not values:
             return {}
-        codes = {v.upper() for v in values if len(v) <= 4}
-        keys = {normalize_name(v) for v in values}
-        current = Q(is_historical=False)
-        rows = (
-            self.filter(
-                Q(alpha2__in=codes, is_historical=False)
-                | Q(alpha3__in=codes) & current
-                | Q(code__in=codes)
-                | Q(names__key__in=keys)
-            )
-            .annotate(matched_key=models.F("names__key"))
-            .distinct()
+        codes = sorted({v.upper() for v in values if len(v) <= 4})
+        keys = sorted({normalize_name(v) for v in values})
+        # Two index-backed selects in one query (an OR across the join would scan every name),
+        # written out because this runs on every filtered request and the ORM's union costs more to
+        # compile than the query takes to run.
+        state, name = self.model._meta.db_table, StateName._meta.db_table
+        columns = ", ".join(f's."{field.column}"' for field in self.model._meta.concrete_fields)
+        code_marks = ", ".join(["%s"] * len(codes)) or "NULL"
+        key_marks = ", ".join(["%s"] * len(keys))
+        sql = (
+            f'SELECT {columns}, NULL AS matched_key FROM "{state}" s WHERE NOT s."is_historical" '
+            f'AND (s."alpha2" IN ({code_marks}) OR s."alpha3" IN ({code_marks})) OR s."code" IN ({code_marks}) '
+            f'UNION ALL SELECT {columns}, n."key" AS matched_key FROM "{name}" n '
+            f'JOIN "{state}" s ON s."id" = n."state_id" WHERE n."key" IN ({key_marks})'
         )
+        params = [*codes, *codes, *codes, *keys]
+        rows = list(self.model.objects.db_manager(self.db).raw(sql, params))
         by_code: dict[str, State] = {}
         by_key: dict[str, State] = {}
         for state in rows:

@@ -7,7 +7,7 @@ from tests.factories import exercise
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 4  # count, page, participants, locations
+LIST_QUERIES = 2  # count, page (participants and places aggregated in it)
 
 
 @pytest.fixture

@@ -105,6 +105,16 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = "citations of the exercise itself (name, dates, purpose ...)"
 
 
+#: How a citation leads to its exercise, for each kind of cited record of an exercise.
+CITED_PATHS = [
+    "exercise_id",
+    "participation__exercise_id",
+    "troop_figure__exercise_id",
+    "scenario__exercise_id",
+    "force__exercise_id",
+]
+
+
 class ExerciseChangeList(ChangeList):
     """Adds what the page shows per row (participants, number of sources) in two queries per page."""
 
@@ -119,20 +129,14 @@ class ExerciseChangeList(ChangeList):
         ):
             participants[exercise_id].append(code)
         sources = defaultdict(set)
-        parts = {
-            "exercise_id": "exercise_id",
-            "participation__exercise_id": "participation__exercise_id",
-            "troop_figure__exercise_id": "troop_figure__exercise_id",
-            "scenario__exercise_id": "scenario__exercise_id",
-            "force__exercise_id": "force__exercise_id",
-        }
-        condition = Q()
-        for lookup in parts:
-            condition |= Q(**{f"{lookup}__in": ids})
-        for row in models.Citation.objects.filter(condition).values("source_id", *parts):
-            for lookup in parts:
-                if row[lookup] is not None:
-                    sources[row[lookup]].add(row["source_id"])
+        # One indexed select per kind of cited record, joined with UNION ALL: an OR across the joins
+        # would read every citation in the database.
+        selects = [
+            models.Citation.objects.filter(**{f"{path}__in": ids}).values_list(path, "source_id").order_by()
+            for path in CITED_PATHS
+        ]
+        for exercise_id, source_id in selects[0].union(*selects[1:], all=True):
+            sources[exercise_id].add(source_id)
         for exercise in self.result_list:
             exercise.participant_codes = participants[exercise.pk]
             exercise.source_count = len(sources[exercise.pk])

@@ -71,15 +71,19 @@ class ThreatFilter(admin.SimpleListFilter):
 
 
 def cited():
-    """Citations of the exercise (the outer query's row) or of any of its parts."""
+    """The exercise (the outer query's row) or one of its parts is cited: one indexed EXISTS per kind
+    of record (an OR across joins inside a single EXISTS would read every citation)."""
     exercise = OuterRef("pk")
-    return Citation.objects.filter(
-        Q(exercise=exercise)
-        | Q(participation__exercise=exercise)
-        | Q(troop_figure__exercise=exercise)
-        | Q(scenario__exercise=exercise)
-        | Q(force__exercise=exercise)
-    )
+    condition = Q()
+    for path in (
+        "exercise",
+        "participation__exercise",
+        "troop_figure__exercise",
+        "scenario__exercise",
+        "force__exercise",
+    ):
+        condition |= Q(Exists(Citation.objects.filter(**{path: exercise})))
+    return condition
 
 
 class SourceFilter(admin.SimpleListFilter):
@@ -91,9 +95,9 @@ class SourceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(~Exists(cited()))
+            return queryset.filter(~cited())
         if self.value() == "yes":
-            return queryset.filter(Exists(cited()))
+            return queryset.filter(cited())
         return queryset
 
 

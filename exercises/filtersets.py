@@ -5,7 +5,6 @@ parameter (the REST backend turns it into HTTP 400), never a silently ignored fi
 goes into messages as parameters (``%(value)s``), never formatted into them.
 """
 
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
@@ -134,8 +133,9 @@ class LocationsField(MultiValueField):
 
     def to_python(self, value):
         items = super().to_python(value)
-        ids = [int(i) for i in items if i.isdigit()]
-        names = [i for i in items if not i.isdigit()]
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        ids = [int(i) for i in items if i.isdecimal()]
+        names = [i for i in items if not i.isdecimal()]
         query = Q(pk__in=ids) | Q(slug__in=names)
         for name in names:
             query |= Q(name__iexact=name)

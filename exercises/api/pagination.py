@@ -31,7 +31,7 @@ class StrictPageNumberPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if raw != "last" and not raw.isdigit():
+        if raw != "last" and not (raw.isascii() and raw.isdecimal()):
             raise ValidationError({"page": ["Give a page number (1, 2, ...) or 'last'."]})
         try:
             return super().paginate_queryset(queryset, request, view)
@@ -53,7 +53,7 @@ class StrictPageNumberPagination(PageNumberPagination):
         self.request = request
         page_size = self.get_page_size(request)
         number = request.query_params.get(self.page_query_param, "1")
-        if number != "last" and not number.isdigit():
+        if number != "last" and not (number.isascii() and number.isdecimal()):
             raise ValidationError({"page": ["Give a page number (1, 2, ...) or 'last'."]})
         paginator = DjangoPaginator(in_form, page_size)
         try:

@@ -263,10 +263,10 @@ def column_parts(row: dict[str, str], prefix: str) -> tuple[Parts, list[str]]:
     parts, notes = [], []
     for part in ("year", "month", "day"):
         raw = cell(row[f"{prefix}.{part}"])
-        if raw and raw.lower() != "xx" and not raw.isdigit():
+        if raw and raw.lower() != "xx" and not raw.isdecimal():
             notes.append(f'{prefix}.{part} "{raw}" is not a number; ignored.')
             raw = ""
-        parts.append(int(raw) if raw.isdigit() else None)
+        parts.append(int(raw) if raw.isdecimal() else None)
     return tuple(parts), notes
 
 

@@ -72,6 +72,14 @@ class GeoJSONRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         rows = data.get("results", data) if isinstance(data, dict) else data
+        if isinstance(rows, dict):
+            # One record: a place is its own point; anything else is the points of its places.
+            places = rows.get("locations") if "latitude" not in rows else None
+            rows = (
+                [rows]
+                if places is None
+                else [{**place, "record": rows.get("slug")} for place in places if isinstance(place, dict)]
+            )
         features = [
             {
                 "type": "Feature",

@@ -80,3 +80,16 @@ def test_locations_as_geojson(api_client):
 def test_states_as_csv_are_complete_not_a_page(api_client):
     response = api_client.get("/api/v1/states/", {"format": "csv"})
     assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) > 249
+
+
+def test_geojson_of_one_exercise_gives_the_points_of_its_places(api_client):
+    response = api_client.get("/api/v1/exercises/tsentr-2011-kyrgyzstan/", {"format": "geojson"})
+    data = json.loads(response.content)
+    assert response.status_code == 200
+    assert [f["geometry"]["coordinates"] for f in data["features"]] == [[74.59, 42.87]]
+
+
+def test_geojson_of_one_place_is_its_point(api_client):
+    caspian = api_client.get("/api/v1/locations/", {"search": "Caspian"}).json()["results"][0]
+    data = json.loads(api_client.get(f"/api/v1/locations/{caspian['id']}/", {"format": "geojson"}).content)
+    assert [f["properties"]["slug"] for f in data["features"]] == ["caspian-sea"]

@@ -284,6 +284,7 @@ class NullsLastOrderingFilter(filters.OrderingFilter):
     """
 
     def filter(self, qs, value):
+        value = [item for item in value or [] if item and item.lstrip("-")]  # "name," has an empty item
         if not value:
             return qs
         non_null = getattr(self.parent, "non_null_fields", set())

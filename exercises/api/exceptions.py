@@ -1,6 +1,6 @@
 """Errors as JSON a client can act on; database conflicts as 400, never 500."""
 
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,6 +29,11 @@ CONSTRAINT_MESSAGES = [
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DataError):  # e.g. a NUL byte in a key, which PostgreSQL cannot compare
+        return Response(
+            {"non_field_errors": ["A value in the request cannot be stored or looked up (invalid characters?)."]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, IntegrityError):
         text = str(exc)
         for patterns, field, message in CONSTRAINT_MESSAGES:

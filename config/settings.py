@@ -10,6 +10,7 @@ One module; every difference between machines comes from the environment:
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "simple_history",
     "import_export",
@@ -172,7 +173,7 @@ SOURCE_TEXT_ROOTS = [Path(p) for p in env_list("SOURCE_TEXT_ROOTS", str(BASE_DIR
 REST_FRAMEWORK = {
     # Token first, so an anonymous write is answered 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "exercises.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
@@ -198,6 +199,13 @@ REST_FRAMEWORK = {
     # The browsable API never renders a dropdown of a whole table.
     "HTML_SELECT_CUTOFF": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; each token expires after
+# API_TOKEN_TTL_HOURS (default 30 days). Clients sign out with auth/logout/; admins revoke in the admin.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("API_TOKEN_TTL_HOURS", "720"))),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {

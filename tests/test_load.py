@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from exercises.loadtest import run
 from tests.conftest import FIXTURES
@@ -24,14 +24,14 @@ def test_mixed_reads_under_load_with_concurrent_writes_lose_nothing(django_user_
     call_command("loaddata", *FIXTURES, verbosity=0)
     writer = django_user_model.objects.create_user("writer", password="a-long-test-password")
     writer.user_permissions.add(Permission.objects.get(codename="change_exercise"))
-    token = Token.objects.create(user=writer)
+    _, token = AuthToken.objects.create(user=writer)
     database = connection.settings_dict
     if connection.vendor == "sqlite":
         url = f"sqlite:///{database['NAME']}"
     else:
         url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database)
 
-    report = run(url, token.key, seconds=SECONDS)
+    report = run(url, token, seconds=SECONDS)
 
     with capsys.disabled():
         print("\nload test:", *report.lines(), sep="\n  ")

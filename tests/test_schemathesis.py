@@ -25,7 +25,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
@@ -187,7 +187,7 @@ def editor_token(django_user_model):
         for model in ("exercise", "participation", "troopfigure")
     ]
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return Token.objects.create(user=user).key
+    return AuthToken.objects.create(user=user)[1]
 
 
 @pytest.mark.django_db

@@ -1,8 +1,7 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from exercises.api import views
+from exercises.api import tokens, views
 
 app_name = "exercises-api"
 
@@ -23,6 +22,8 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("stats", views.StatsViewSet, basename="stats")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", tokens.LoginView.as_view(), name="token"),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="logout"),
+    path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="logout-all"),
     *router.urls,
 ]

@@ -199,3 +199,10 @@ def test_browsable_api_renders_without_listing_whole_tables(client, django_user_
     response = client.get("/api/v1/exercises/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert response.content.decode().count("<option") < 400
+
+
+def test_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert "/api/v1/auth/token/" in (tmp_path / "schema.yaml").read_text()

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from exercises.models import Exercise, Participation
 
@@ -46,8 +46,8 @@ def test_editor_creates_an_exercise_with_partial_dates(editor_client):
 
 
 def test_token_authentication_allows_writes(api_client, editor):
-    token = Token.objects.create(user=editor)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(user=editor)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.post("/api/v1/exercises/", NEW, format="json").status_code == 201
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from exercises.loadtest import run
 
@@ -23,9 +23,9 @@ class Command(BaseCommand):
             url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database)
         user, _ = get_user_model().objects.get_or_create(username="load-test-writer")
         user.user_permissions.add(Permission.objects.get(codename="change_exercise"))
-        token, _ = Token.objects.get_or_create(user=user)
+        _, token = AuthToken.objects.create(user=user)
         try:
-            report = run(url, token.key, seconds=seconds, workers=workers, connections=connections)
+            report = run(url, token, seconds=seconds, workers=workers, connections=connections)
         except (RuntimeError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():

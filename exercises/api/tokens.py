@@ -1,0 +1,70 @@
+"""The token endpoints: issue a token for a username and password, revoke one or all of them.
+
+A token expires after ``API_TOKEN_TTL_HOURS`` (settings); a client signs out by ``POST auth/logout/``
+(this token) or ``auth/logout-all/`` (every token of the user); an administrator revokes tokens in the
+admin.
+"""
+
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox import views
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+
+from exercises.api.authentication import TokenAuthentication
+
+class TokenScheme(KnoxTokenScheme):
+    """Documents our subclass of knox's authentication as knox's own (drf-spectacular matches by class).
+    Here, not beside the class: this module loads with the URLs, before any schema is generated."""
+
+    target_class = "exercises.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+
+TokenResponse = inline_serializer(
+    "TokenResponse",
+    {
+        "token": serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once."),
+        "expiry": serializers.DateTimeField(allow_null=True, help_text="When the token stops working."),
+    },
+)
+
+
+class LoginView(views.LoginView):
+    """Issue a token for a username and password (form or JSON body).
+
+    Failed attempts count towards django-axes' lockout, as in the admin: the serializer authenticates
+    with the request, so the lockout sees the address and the username.
+    """
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = AuthTokenSerializer
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenResponse}, tags=["auth"])
+    def post(self, request, format=None):
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format=format)
+
+
+class LogoutView(views.LogoutView):
+    """Revoke the token this request is authenticated with."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format=format)
+
+
+class LogoutAllView(views.LogoutAllView):
+    """Revoke every token of the user this request is authenticated as."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format=format)

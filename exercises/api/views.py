@@ -109,13 +109,21 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     renderer_classes = GEO_RENDERERS
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("organisation")
-        compact = [
-            Prefetch("participations", queryset=models.Participation.objects.select_related("state").order_by()),
-            Prefetch("locations", queryset=models.Location.objects.order_by("name")),
-        ]
+        queryset = super().get_queryset()
         if self.action == "list":
-            return queryset.prefetch_related(*compact)
+            return queryset.select_related("organisation").prefetch_related(
+                Prefetch("participations", queryset=models.Participation.objects.select_related("state").order_by()),
+                Prefetch("locations", queryset=models.Location.objects.order_by("name")),
+            )
+        if self.action in ("update", "partial_update", "destroy"):
+            # Only the exercise's own row, locked until the write's transaction ends (PostgreSQL;
+            # SQLite serialises writers). The answer is read afterwards with detail_queryset().
+            return queryset.select_for_update()
+        return self.detail_queryset()
+
+    def detail_queryset(self):
+        """An exercise with everything its detail shows, in a fixed number of queries."""
+        queryset = super().get_queryset().select_related("organisation")
         cited = Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
         return queryset.select_related("parent").prefetch_related(
             Prefetch(
@@ -188,7 +196,9 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return response
 
     def get_object(self):
-        self.object = super().get_object()
+        """The exercise addressed, fetched once per request (the precondition and the write share it)."""
+        if getattr(self, "object", None) is None:
+            self.object = super().get_object()
         return self.object
 
     def check_if_match(self, exercise):
@@ -202,24 +212,29 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         with transaction.atomic():
-            self.check_if_match(self.locked_object())
+            self.check_if_match(self.get_object())
             response = super().update(request, *args, **kwargs)
         response["ETag"] = etag(self.object)
         return response
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
-            self.check_if_match(self.locked_object())
+            self.check_if_match(self.get_object())
             return super().destroy(request, *args, **kwargs)
 
-    def locked_object(self):
-        """The exercise, locked until the transaction ends (PostgreSQL; SQLite serialises writers)."""
-        exercise = self.get_object()
-        return models.Exercise.objects.select_for_update().only("version").get(pk=exercise.pk)
+    def perform_update(self, serializer):
+        self.object = serializer.save()
+        self.answer_with_detail(serializer)
 
     def perform_create(self, serializer):
         with transaction.atomic():
             self.object = serializer.save()
+        self.answer_with_detail(serializer)
+
+    def answer_with_detail(self, serializer):
+        """Answer a write with the exercise as a detail read shows it, read with its prefetches
+        (the saved instance would load each relation lazily, one query per row of each)."""
+        serializer.instance = self.detail_queryset().get(pk=self.object.pk)
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exercises.models import Location
+from exercises.models import Exercise, Location
 from tests.factories import exercise
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +56,35 @@ def test_seed_detail_query_count_is_bounded(api_client, django_assert_max_num_qu
 def test_reference_lists_run_constant_queries(api_client, url, page_size, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         assert api_client.get(url, {"page_size": page_size}).status_code == 200
+
+
+@pytest.fixture
+def exercise_editor(api_client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("writer", password="a-long-test-password")
+    user.user_permissions.add(Permission.objects.get(codename="change_exercise"))
+    api_client.force_authenticate(user)
+    api_client.credentials(HTTP_IF_MATCH="*")
+    return api_client
+
+
+def test_exercise_patch_queries_do_not_grow_with_its_parts(exercise_editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exercises.models import Participation, State
+
+    def patch_count():
+        with CaptureQueriesContext(connection) as queries:
+            response = exercise_editor.patch("/api/v1/exercises/tsentr-2011/", {"notes": "Checked."}, format="json")
+        assert response.status_code == 200, response.content
+        return len(queries)
+
+    patch_count()  # warm the user's permission cache, which lasts across requests in this test
+    before = patch_count()
+    tsentr = Exercise.objects.get(slug="tsentr-2011")
+    taken = tsentr.participations.values("state")
+    for state in State.objects.exclude(pk__in=taken).order_by("code")[:20]:
+        Participation.objects.create(exercise=tsentr, state=state)
+    assert patch_count() == before <= 30

@@ -10,7 +10,7 @@ class StrictPageNumberPagination(PageNumberPagination):
     """Page-number pagination that refuses, rather than quietly adjusts, a bad page or page size.
 
     ``page_size`` runs from 1 to 1,000 (default 50); exports (``format=csv`` or ``geojson``) are not
-    paginated at all.
+    paginated at all, but a bad ``page`` or ``page_size`` is refused there too (``check_params``).
     """
 
     page_size = 50
@@ -29,10 +29,20 @@ class StrictPageNumberPagination(PageNumberPagination):
             raise ValidationError({"page_size": [f"Must be between 1 and {self.max_page_size}."]})
         return size
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def page_number(self, request) -> str:
+        """The page asked for, as given: digits or 'last'."""
         raw = request.query_params.get(self.page_query_param, "1")
         if raw != "last" and not (raw.isascii() and raw.isdecimal()):
             raise ValidationError({"page": ["Give a page number (1, 2, ...) or 'last'."]})
+        return raw
+
+    def check_params(self, request) -> None:
+        """Refuse a bad page or page size where nothing is paginated (exports), as lists do."""
+        self.get_page_size(request)
+        self.page_number(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.page_number(request)
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:
@@ -52,9 +62,7 @@ class StrictPageNumberPagination(PageNumberPagination):
         """
         self.request = request
         page_size = self.get_page_size(request)
-        number = request.query_params.get(self.page_query_param, "1")
-        if number != "last" and not (number.isascii() and number.isdecimal()):
-            raise ValidationError({"page": ["Give a page number (1, 2, ...) or 'last'."]})
+        number = self.page_number(request)
         paginator = DjangoPaginator(in_form, page_size)
         try:
             self.page = paginator.page(paginator.num_pages if number == "last" else int(number))

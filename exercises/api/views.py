@@ -95,6 +95,7 @@ class ExportMixin:
 
     def paginate_queryset(self, queryset):
         if self.request.accepted_renderer.format in EXPORT_FORMATS:
+            self.paginator.check_params(self.request)
             return None
         return super().paginate_queryset(queryset)
 
@@ -170,6 +171,7 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             raise ValidationError(filterset.errors)
         export = request.accepted_renderer.format
         if export in EXPORT_FORMATS:
+            self.paginator.check_params(request)
             return self.export(filterset.qs, export)
         # The fast path: one COUNT, one query for the page's rows as values() with the participants
         # and place names aggregated in it; rows built as plain dicts, not serializer fields.

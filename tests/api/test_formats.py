@@ -93,3 +93,17 @@ def test_geojson_of_one_place_is_its_point(api_client):
     caspian = api_client.get("/api/v1/locations/", {"search": "Caspian"}).json()["results"][0]
     data = json.loads(api_client.get(f"/api/v1/locations/{caspian['id']}/", {"format": "geojson"}).content)
     assert [f["properties"]["slug"] for f in data["features"]] == ["caspian-sea"]
+
+
+@pytest.mark.parametrize(
+    "url, params, field",
+    [
+        (URL, {"format": "csv", "page_size": 5000}, "page_size"),
+        (URL, {"format": "geojson", "page": "first"}, "page"),
+        ("/api/v1/states/", {"format": "csv", "page_size": 0}, "page_size"),
+        ("/api/v1/locations/", {"format": "geojson", "page_size": "many"}, "page_size"),
+    ],
+)
+def test_export_refuses_a_bad_page_or_page_size_like_a_list(api_client, url, params, field):
+    response = api_client.get(url, params)
+    assert response.status_code == 400 and field in response.json()

@@ -160,6 +160,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "exercises.api.errors.locked_out"  # JSON under /api/ (429), axes' message elsewhere
 
 # --- Fixtures and the register of sources -----------------------------------------------------------
 # ``fixtures/`` holds the data; ``seeds/`` holds the register of source documents (itself a fixture).

@@ -60,7 +60,8 @@ def test_token_endpoint_is_locked_out_too(api_client, django_user_model):
     for _ in range(5):
         api_client.post("/api/v1/auth/token/", {"username": "carol", "password": "wrong"})
     response = api_client.post("/api/v1/auth/token/", {"username": "carol", "password": "the-right-password-42"})
-    assert response.status_code != 200
+    assert response.status_code == 429
+    assert "locked out" in response.json()["detail"]
 
 
 def test_server_error_in_the_api_is_json_without_traceback(client, monkeypatch):

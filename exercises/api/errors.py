@@ -36,3 +36,20 @@ def server_error(request, *args, **kwargs):
     if _is_api(request):
         return JsonResponse({"detail": "Server error. It has been logged; please try again later."}, status=500)
     return defaults.server_error(request, *args, **kwargs)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login (``AXES_LOCKOUT_CALLABLE``): JSON under /api/, like
+    every other API error; axes' own plain message elsewhere (the admin)."""
+    from axes.conf import settings as axes_settings
+    from axes.helpers import get_cool_off, get_lockout_message
+    from django.http import HttpResponse
+
+    status = axes_settings.AXES_HTTP_RESPONSE_CODE
+    if not _is_api(request):
+        return HttpResponse(get_lockout_message(), status=status)
+    cool_off = get_cool_off(request)
+    wait = f" Try again in {cool_off}." if cool_off else ""
+    return JsonResponse(
+        {"detail": f"Too many failed logins for this account from this address: locked out.{wait}"}, status=status
+    )

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 
 from exercises.api.authentication import TokenAuthentication
 
+
 class TokenScheme(KnoxTokenScheme):
     """Documents our subclass of knox's authentication as knox's own (drf-spectacular matches by class).
     Here, not beside the class: this module loads with the URLs, before any schema is generated."""
@@ -44,7 +45,9 @@ class LoginView(views.LoginView):
 
     @extend_schema(request=AuthTokenSerializer, responses={200: TokenResponse}, tags=["auth"])
     def post(self, request, format=None):
-        serializer = self.serializer_class(data=request.data, context={"request": request})
+        # Django's own request, not DRF's wrapper: axes marks a locked-out login on the request it is
+        # given, and its middleware (which then answers 429) looks at Django's.
+        serializer = self.serializer_class(data=request.data, context={"request": request._request})
         serializer.is_valid(raise_exception=True)
         request.user = serializer.validated_data["user"]
         return super().post(request, format=format)

@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "exercises.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "exercises.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "exercises.api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -5,7 +5,7 @@ from django.db.models import Count, F, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, StreamingHttpResponse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -101,8 +101,37 @@ class ExportMixin:
 
 
 # -- Exercises ---------------------------------------------------------------------------------------
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the version you read (for example `"3"`), or `*`: 428 without it, 412 if the '
+    "exercise has changed since.",
+)
+
+
+def etag_header(*codes):
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=list(codes),
+        description="The exercise's version, to send back in If-Match with a change.",
+    )
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[etag_header(200)]),
+    create=extend_schema(parameters=[etag_header(201)]),
+    update=extend_schema(parameters=[IF_MATCH, etag_header(200)]),
+    partial_update=extend_schema(parameters=[IF_MATCH, etag_header(200)]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
 class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     """Exercises: a filtered, paginated list; details with every figure's citations; writes for editors."""
+
+    optimistic_locking = True  # writes need If-Match (documented in the schema: 412, 428)
 
     queryset = models.Exercise.objects.all()
     lookup_field = "slug"

@@ -206,3 +206,16 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert "/api/v1/auth/token/" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_schema_documents_errors_headers_and_export_bodies(api_client):
+    paths = api_client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    patch = paths["/api/v1/exercises/{slug}/"]["patch"]
+    assert {"400", "401", "403", "404", "412", "428", "429"} <= set(patch["responses"])
+    assert {"name": "If-Match", "in": "header", "required": True}.items() <= next(
+        p for p in patch["parameters"] if p["name"] == "If-Match"
+    ).items()
+    assert "ETag" in patch["responses"]["200"]["headers"]
+    listing = paths["/api/v1/exercises/"]["get"]["responses"]["200"]["content"]
+    assert listing["text/csv"]["schema"]["type"] == "string"
+    assert listing["application/geo+json"]["schema"]["properties"]["type"]["enum"] == ["FeatureCollection"]

@@ -84,7 +84,7 @@ class AutoSchema(openapi.AutoSchema):
         if writes and not all(permission in (AllowAny, IsAuthenticated) for permission in view.permission_classes):
             errors[403] = ("The user lacks the permission for this change (or the CSRF check failed).", "Error")
         if "{" in self.path or (method == "GET" and self._is_list_view()):
-            errors[404] = ("No such record, a page past the last, or an unknown format.", "Error")
+            errors[404] = ("No such record, or a page past the last.", "Error")
         if getattr(view, "optimistic_locking", False) and method in ("PUT", "PATCH", "DELETE"):
             errors[412] = ("The record changed since the ETag sent in If-Match: read it again.", "Error")
             errors[428] = ("If-Match is missing: send the ETag of the version you read.", "Error")

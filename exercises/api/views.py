@@ -7,7 +7,7 @@ from django.http import Http404, StreamingHttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
@@ -60,6 +60,10 @@ class StrictQueryMixin:
         return allowed
 
     def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have is a 405 whoever asks (DRF checks credentials first, so
+        # a POST to a read-only endpoint was a 401 or 403, as if the right account could do it).
+        if not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         allowed = self.allowed_query_params()
         errors = {}

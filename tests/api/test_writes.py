@@ -177,3 +177,15 @@ def test_second_reported_total_is_400(editor_client):
 
 def test_anonymous_cannot_delete(api_client):
     assert api_client.delete("/api/v1/exercises/tsentr-2011/").status_code == 401
+
+
+@pytest.mark.parametrize("as_user", [False, True])
+@pytest.mark.parametrize(
+    "method, url",
+    [("post", "/api/v1/states/"), ("delete", "/api/v1/sources/kucera-2011-csto-vision/"), ("put", "/api/v1/stats/")],
+)
+def test_method_a_read_only_endpoint_lacks_is_405_for_anyone(api_client, django_user_model, as_user, method, url):
+    if as_user:
+        api_client.force_authenticate(django_user_model.objects.create_user("reader", password="a-long-test-password"))
+    response = getattr(api_client, method)(url, {}, format="json")
+    assert response.status_code == 405 and "not allowed" in response.json()["detail"]

@@ -28,8 +28,8 @@ from exercises.models import (
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
 
-DOMAINS = ["cpx", "air", "land", "sea", "amphibious", "cyber"]
-FOCUSES = ["warfighting", "peacekeeping", "humanitarian"]
+DOMAINS = Exercise.DOMAIN_FLAGS
+FOCUSES = Exercise.FOCUS_FLAGS
 DOMAIN_CHOICES = [(d, d) for d in DOMAINS]
 FOCUS_CHOICES = [(f, f) for f in FOCUSES]
 

@@ -309,7 +309,7 @@ NOUNS = words(
     "Shield Saber Trident Eagle Response Resolve Defender Partner Strike Guardian Lightning Storm Anchor "
     "Breeze Falcon Lion Dragon Thunder Arrow Spear Hammer Sentry Horizon Bridge Harbour Warrior Sword Fortress"
 )
-DOMAINS = ("cpx", "air", "land", "sea", "amphibious", "cyber")
+DOMAINS = Exercise.DOMAIN_FLAGS
 
 
 @dataclass(frozen=True)

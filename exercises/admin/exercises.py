@@ -193,8 +193,8 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
             "Domains and focus",
             {
                 "fields": [
-                    ("cpx", "air", "land", "sea", "amphibious", "cyber"),
-                    ("warfighting", "peacekeeping", "humanitarian"),
+                    models.Exercise.DOMAIN_FLAGS,
+                    models.Exercise.FOCUS_FLAGS,
                 ],
                 "classes": ["collapse"],
             },

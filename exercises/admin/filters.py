@@ -139,10 +139,10 @@ class FlagFilter(admin.SimpleListFilter):
 class DomainFilter(FlagFilter):
     title = "domain"
     parameter_name = "domain"
-    flags = ["cpx", "air", "land", "sea", "amphibious", "cyber"]
+    flags = Exercise.DOMAIN_FLAGS
 
 
 class FocusFilter(FlagFilter):
     title = "focus"
     parameter_name = "focus"
-    flags = ["warfighting", "peacekeeping", "humanitarian"]
+    flags = Exercise.FOCUS_FLAGS

@@ -2,9 +2,33 @@
 
 import pytest
 
+from exercises.api.urls import router
+
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/exercises/"
+
+#: SQL metacharacters and LIKE wildcards, format strings, odd Unicode, long and numeric-looking text.
+HOSTILE = [
+    "'; DROP TABLE exercises_exercise; --",
+    "%",
+    "_",
+    "\\",
+    '"',
+    "%%%",
+    "Ω≈ç√∫˜µ≤≥÷",
+    "👍🏽",
+    "\u202e",
+    "a" * 200,
+    "%(name)s",
+    "{0}",
+    "NaN",
+    "Infinity",
+    "1e309",
+    "-0",
+    "0x10",
+    "abc\x00def",
+]
 
 
 def error(api_client, query: str, url=URL):
@@ -125,28 +149,7 @@ def test_errors_are_json_even_when_csv_was_asked_for(api_client):
     assert "country" in error(api_client, "format=csv&country=Atlantis")
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        "'; DROP TABLE exercises_exercise; --",
-        "%",
-        "_",
-        "\\",
-        '"',
-        "%%%",
-        "Ω≈ç√∫˜µ≤≥÷",
-        "👍🏽",
-        "\u202e",
-        "a" * 200,
-        "%(name)s",
-        "{0}",
-        "NaN",
-        "Infinity",
-        "1e309",
-        "-0",
-        "0x10",
-    ],
-)
+@pytest.mark.parametrize("value", HOSTILE)
 @pytest.mark.parametrize(
     "name",
     [
@@ -174,3 +177,34 @@ def test_hostile_values_give_400_or_an_answer_never_500(api_client, name, value)
     assert response.status_code in (200, 400, 404), response.content[:300]
     if response.status_code == 200 and name == "search":
         assert response.json()["count"] == 0
+
+
+def other_list_filters():
+    """(list URL, parameter) for every filter of every list endpoint but exercises/ (above), with
+    the paging and ordering parameters where the endpoint has them."""
+    cases = []
+    for prefix, viewset, _ in router.registry:
+        filterset = getattr(viewset, "filterset_class", None)
+        if prefix == "exercises" or filterset is None:
+            continue
+        names = set(filterset.base_filters) | set(getattr(viewset, "extra_query_params", ()))
+        if viewset.pagination_class is not None:
+            names |= {"page", "page_size"}
+        cases += [(f"/api/v1/{prefix}/", name) for name in sorted(names)]
+    return cases
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize("url, name", other_list_filters())
+def test_hostile_values_in_every_other_endpoints_filters_never_500(api_client, url, name, value):
+    api_client.raise_request_exception = False
+    response = api_client.get(url, {name: value})
+    assert response.status_code in (200, 400, 404), response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("wildcard", ["%", "_", "%%%", "\\"])
+@pytest.mark.parametrize("url", ["/api/v1/states/", "/api/v1/locations/", URL])
+def test_search_treats_like_wildcards_as_literal_text(api_client, url, wildcard):
+    response = api_client.get(url, {"search": wildcard})
+    assert response.status_code == 200 and response.json()["count"] == 0  # no name holds these characters

@@ -34,6 +34,16 @@ def test_debug_settings_start_with_the_development_key():
     assert code == 0 and output.startswith("True django.db.backends.sqlite3")
 
 
+def test_a_number_setting_that_is_not_a_number_stops_the_start_naming_it():
+    code, output = load_settings(DEBUG="1", API_TOKEN_TTL_HOURS="a month")
+    assert code != 0 and "API_TOKEN_TTL_HOURS must be a number of at least 0.01, not 'a month'." in output
+
+
+def test_a_negative_limit_stops_the_start():
+    code, output = load_settings(DEBUG="1", AXES_FAILURE_LIMIT="-5")
+    assert code != 0 and "AXES_FAILURE_LIMIT must be a whole number of at least 1" in output
+
+
 def test_default_database_is_a_sqlite_file_in_the_project():
     code, output = load_settings(SECRET_KEY="x")
     assert output.strip().endswith(str(settings.BASE_DIR / "db.sqlite3"))

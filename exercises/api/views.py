@@ -47,6 +47,8 @@ class StrictQueryMixin:
     """
 
     extra_query_params: tuple[str, ...] = ()
+    #: Of those, the ones that take several values (the filters' own are found on the FilterSet).
+    extra_repeatable_params: tuple[str, ...] = ()
 
     def allowed_query_params(self) -> set[str]:
         allowed = {"format", *self.extra_query_params}
@@ -59,6 +61,12 @@ class StrictQueryMixin:
                 allowed |= {paginator.page_query_param, paginator.page_size_query_param}
         return allowed
 
+    def repeatable_query_params(self) -> set[str]:
+        """Parameters that may be given more than once: the multi-value filters, and the extras."""
+        filterset_class = getattr(self, "filterset_class", None)
+        filters_ = filterset_class.base_filters.items() if filterset_class is not None else ()
+        return {name for name, f in filters_ if isinstance(f, MultiValueFilter)} | set(self.extra_repeatable_params)
+
     def initial(self, request, *args, **kwargs):
         # A method the endpoint does not have is a 405 whoever asks (DRF checks credentials first, so
         # a POST to a read-only endpoint was a 401 or 403, as if the right account could do it).
@@ -66,13 +74,14 @@ class StrictQueryMixin:
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         allowed = self.allowed_query_params()
+        repeatable = self.repeatable_query_params()
         errors = {}
         for name, values in request.query_params.lists():
             if name not in allowed:
                 errors[name] = ["Unknown query parameter. This endpoint accepts: " + ", ".join(sorted(allowed)) + "."]
             elif any("\x00" in value for value in values):
                 errors[name] = ["Values may not contain NUL bytes."]
-            elif name not in ("country", "country_all", "threat", "location", "domain", "focus") and len(values) > 1:
+            elif len(values) > 1 and name not in repeatable:
                 errors[name] = ["Give this parameter once."]
             elif any(len(value) > 10 * MAX_VALUE_LENGTH for value in values):
                 errors[name] = ["Value too long."]
@@ -512,6 +521,7 @@ class StatsViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericView
     pagination_class = None
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
     extra_query_params = ("by",)
+    extra_repeatable_params = ("by",)
 
     @extend_schema(responses=serializers.StatsSerializer)
     def list(self, request, *args, **kwargs):

@@ -208,3 +208,18 @@ def test_hostile_values_in_every_other_endpoints_filters_never_500(api_client, u
 def test_search_treats_like_wildcards_as_literal_text(api_client, url, wildcard):
     response = api_client.get(url, {"search": wildcard})
     assert response.status_code == 200 and response.json()["count"] == 0  # no name holds these characters
+
+
+@pytest.mark.parametrize(
+    "url, query",
+    [
+        (URL, "organisation=CSTO&organisation=SCO"),
+        (URL, "country=KZ&country=RU"),
+        ("/api/v1/scenarios/", "adversary=RU&adversary=BY"),
+        ("/api/v1/locations/", "state=KZ&state=RU"),
+        ("/api/v1/stats/", "by=year&by=state"),
+    ],
+)
+def test_multi_value_parameter_may_be_repeated(api_client, url, query):
+    response = api_client.get(f"{url}?{query}")
+    assert response.status_code == 200, response.content[:300]

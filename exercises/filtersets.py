@@ -28,11 +28,6 @@ from exercises.models import (
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
 
-DOMAINS = Exercise.DOMAIN_FLAGS
-FOCUSES = Exercise.FOCUS_FLAGS
-DOMAIN_CHOICES = [(d, d) for d in DOMAINS]
-FOCUS_CHOICES = [(f, f) for f in FOCUSES]
-
 
 def check_text(value: str) -> str:
     """Reject what no filter can mean: NUL bytes, control characters and overlong values."""
@@ -402,13 +397,13 @@ class ExerciseFilterSet(FastFilterSet):
     )
     domain = MultiValueFilter(
         method="filter_flags",
-        choices=DOMAIN_CHOICES,
-        help_text="Domain coded for the exercise; any of: " + ", ".join(DOMAINS),
+        choices=[(flag, flag) for flag in Exercise.DOMAIN_FLAGS],
+        help_text="Domain coded for the exercise; any of: " + ", ".join(Exercise.DOMAIN_FLAGS),
     )
     focus = MultiValueFilter(
         method="filter_flags",
-        choices=FOCUS_CHOICES,
-        help_text="Focus coded for the exercise; any of: " + ", ".join(FOCUSES),
+        choices=[(flag, flag) for flag in Exercise.FOCUS_FLAGS],
+        help_text="Focus coded for the exercise; any of: " + ", ".join(Exercise.FOCUS_FLAGS),
     )
     parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the exercise whose phases to list.")
     top_level = filters.BooleanFilter(

@@ -309,7 +309,6 @@ NOUNS = words(
     "Shield Saber Trident Eagle Response Resolve Defender Partner Strike Guardian Lightning Storm Anchor "
     "Breeze Falcon Lion Dragon Thunder Arrow Spear Hammer Sentry Horizon Bridge Harbour Warrior Sword Fortress"
 )
-DOMAINS = Exercise.DOMAIN_FLAGS
 
 
 @dataclass(frozen=True)
@@ -716,7 +715,7 @@ class Planner:
             ]
             if running:
                 return rng.choice(running)
-        domains = tuple(rng.sample(DOMAINS, k=rng.randint(1, 3)))
+        domains = tuple(rng.sample(Exercise.DOMAIN_FLAGS, k=rng.randint(1, 3)))
         threats = THREATS[rng.choice(list(THREATS))]
         if kind == "descriptive":
             return Theme("", "", None, (), (), domains, threats)
@@ -866,7 +865,7 @@ class Planner:
         """Domains and focus as a data set would code them; three in ten are not coded at all."""
         if self.rng.random() < 0.3:
             return
-        for domain in DOMAINS:
+        for domain in Exercise.DOMAIN_FLAGS:
             setattr(exercise, domain, domain in theme.domains)
         peace = any(t in (T.PEACEKEEPING, T.HUMANITARIAN) for t in theme.threats)
         exercise.warfighting = not peace or self.rng.random() < 0.3

@@ -71,20 +71,7 @@ class CitationAdmin(SimpleHistoryAdmin):
     list_filter = ["source"]
     list_select_related = ["source"]
     search_fields = ["excerpt", "key", "attributed_to"]
-    autocomplete_fields = [
-        "source",
-        "via",
-        "exercise",
-        "participation",
-        "troop_figure",
-        "scenario",
-        "force",
-        "location",
-        "membership",
-        "organisation",
-        "organisation_participation",
-        "relation",
-    ]
+    autocomplete_fields = ["source", "via", *models.CITATION_TARGETS]
 
 
 @admin.register(models.Participation)

@@ -4,7 +4,9 @@ Installed as ``handler400/403/404/500`` in ``config.urls``. They serve what happ
 views (an unknown /api/ URL, an oversized body, a crash with DEBUG off).
 """
 
-from django.http import JsonResponse
+from axes.conf import settings as axes_settings
+from axes.helpers import get_cool_off, get_lockout_message
+from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 
 
@@ -41,10 +43,6 @@ def server_error(request, *args, **kwargs):
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login (``AXES_LOCKOUT_CALLABLE``): JSON under /api/, like
     every other API error; axes' own plain message elsewhere (the admin)."""
-    from axes.conf import settings as axes_settings
-    from axes.helpers import get_cool_off, get_lockout_message
-    from django.http import HttpResponse
-
     status = axes_settings.AXES_HTTP_RESPONSE_CODE
     if not _is_api(request):
         return HttpResponse(get_lockout_message(), status=status)

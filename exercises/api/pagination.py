@@ -43,12 +43,7 @@ class StrictPageNumberPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.page_number(request)
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound:
-            raise
-        except InvalidPage as exc:  # pragma: no cover - DRF converts these to NotFound
-            raise NotFound(str(exc)) from exc
+        return super().paginate_queryset(queryset, request, view)  # an out-of-range page: DRF's 404
 
     #: Above this many matches, a page is read by walking the exercises in order (EXISTS form);
     #: below, by sorting the matches collected from the related table's index (IN form).

@@ -387,8 +387,7 @@ class ParticipationWriteSerializer(serializers.ModelSerializer):
         return attrs
 
     def to_representation(self, instance):
-        data = ParticipationSerializer(instance, context=self.context).data
-        return {"id": instance.pk, "exercise": instance.exercise.slug, **data}
+        return ParticipationRecordSerializer(instance, context=self.context).data
 
 
 class TroopFigureWriteSerializer(serializers.ModelSerializer):
@@ -516,23 +515,7 @@ class SupportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "object", "properties": {"type": {"type": "string"}, "label": {"type": "string"}}})
     def get_record(self, citation):
-        target = citation.target
-        kind = next(
-            name
-            for name in (
-                "exercise",
-                "participation",
-                "troop_figure",
-                "scenario",
-                "force",
-                "location",
-                "membership",
-                "organisation",
-                "organisation_participation",
-                "relation",
-            )
-            if getattr(citation, f"{name}_id")
-        )
+        target, kind = citation.target, citation.target_name
         record = {"type": kind, "label": str(target)}
         exercise = target if kind == "exercise" else getattr(target, "exercise", None)
         if exercise is not None:

@@ -6,7 +6,7 @@ admin.
 """
 
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from knox import views
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -53,21 +53,18 @@ class LoginView(views.LoginView):
         return super().post(request, format=format)
 
 
+REVOKE_SCHEMA = extend_schema_view(post=extend_schema(request=None, responses={204: None}, tags=["auth"]))
+
+
+@REVOKE_SCHEMA
 class LogoutView(views.LogoutView):
     """Revoke the token this request is authenticated with."""
 
     authentication_classes = [TokenAuthentication]
 
-    @extend_schema(request=None, responses={204: None}, tags=["auth"])
-    def post(self, request, format=None):
-        return super().post(request, format=format)
 
-
+@REVOKE_SCHEMA
 class LogoutAllView(views.LogoutAllView):
     """Revoke every token of the user this request is authenticated as."""
 
     authentication_classes = [TokenAuthentication]
-
-    @extend_schema(request=None, responses={204: None}, tags=["auth"])
-    def post(self, request, format=None):
-        return super().post(request, format=format)

@@ -60,11 +60,11 @@ class ExerciseManager(models.Manager.from_queryset(ExerciseQuerySet)):
 
 
 class Exercise(models.Model):
+    """A military exercise, or one phase of a larger one (``parent``)."""
+
     #: The yes/no/unknown flags coded for an exercise (as in MME): where it was held and what for.
     DOMAIN_FLAGS = ("cpx", "air", "land", "sea", "amphibious", "cyber")
     FOCUS_FLAGS = ("warfighting", "peacekeeping", "humanitarian")
-
-    """A military exercise, or one phase of a larger one (``parent``)."""
 
     name = models.CharField(max_length=200, help_text="The name sources use; a description if unnamed.")
     name_is_descriptive = models.BooleanField(

@@ -199,12 +199,14 @@ class Citation(models.Model):
     ]
 
     @property
+    def target_name(self) -> str | None:
+        """Which kind of record the citation supports (one of ``CITATION_TARGETS``), without a query."""
+        return next((name for name in CITATION_TARGETS if getattr(self, f"{name}_id") is not None), None)
+
+    @property
     def target(self):
-        for name in CITATION_TARGETS:
-            value = getattr(self, name)
-            if value is not None:
-                return value
-        return None
+        name = self.target_name
+        return getattr(self, name) if name else None
 
     def clean(self):
         super().clean()

@@ -309,7 +309,26 @@ class ExerciseDetailSerializer(ExerciseListSerializer):
         return sorted(counts.values(), key=lambda entry: entry["key"])
 
 
-class ExerciseWriteSerializer(serializers.ModelSerializer):
+class ModelCleanMixin:
+    """Runs the model's own validation (``clean()`` and the field validators) on the values as they would
+    be saved, so the rules the database enforces come back as readable per-field 400s."""
+
+    def model_clean(self, attrs):
+        instance = self.instance or self.Meta.model()
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
+        return instance
+
+    def validate(self, attrs):
+        self.model_clean(attrs)
+        return attrs
+
+
+class ExerciseWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     """Creates and edits an exercise's own fields; its parts have their own endpoints."""
 
     organisation = serializers.SlugRelatedField(
@@ -343,17 +362,6 @@ class ExerciseWriteSerializer(serializers.ModelSerializer):
             "needs_review",
             "review_notes",
         ]
-
-    def validate(self, attrs):
-        """Run the model's own validation (the rules the database enforces, with readable messages)."""
-        instance = self.instance or Exercise()
-        for name, value in attrs.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean(validate_unique=False, validate_constraints=False)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
-        return attrs
 
     def to_representation(self, instance):
         return ExerciseDetailSerializer(instance, context=self.context).data
@@ -390,7 +398,7 @@ class ParticipationWriteSerializer(serializers.ModelSerializer):
         return ParticipationRecordSerializer(instance, context=self.context).data
 
 
-class TroopFigureWriteSerializer(serializers.ModelSerializer):
+class TroopFigureWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     exercise = serializers.SlugRelatedField(slug_field="slug", queryset=Exercise.objects.all())
     state = serializers.SlugRelatedField(
         slug_field="code", queryset=State.objects.all(), allow_null=True, required=False
@@ -405,14 +413,7 @@ class TroopFigureWriteSerializer(serializers.ModelSerializer):
         validators = []
 
     def validate(self, attrs):
-        instance = self.instance or TroopFigure()
-        for name, value in attrs.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean(validate_unique=False, validate_constraints=False)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
-        attrs["high"] = instance.high  # a single figure becomes a range of one
+        attrs["high"] = self.model_clean(attrs).high  # a single figure becomes a range of one
         return attrs
 
 

@@ -113,6 +113,21 @@ class ExportMixin:
         return super().paginate_queryset(queryset)
 
 
+def cited() -> Prefetch:
+    """A record's citations with their sources, as every answer shows them."""
+    return Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
+
+
+def scenario_parts() -> list:
+    """What a scenario shows: its citations, states, places and forces (each force cited)."""
+    return [
+        cited(),
+        Prefetch("states", queryset=models.State.objects.order_by("name")),
+        Prefetch("locations", queryset=models.Location.objects.select_related("state")),
+        Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited())),
+    ]
+
+
 # -- Exercises ---------------------------------------------------------------------------------------
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -166,24 +181,19 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def detail_queryset(self):
         """An exercise with everything its detail shows, in a fixed number of queries."""
-        queryset = super().get_queryset().select_related("organisation")
-        cited = Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
-        return queryset.select_related("parent").prefetch_related(
+        queryset = super().get_queryset().select_related("organisation", "parent")
+        return queryset.prefetch_related(
             Prefetch(
-                "participations", queryset=models.Participation.objects.select_related("state").prefetch_related(cited)
+                "participations",
+                queryset=models.Participation.objects.select_related("state").prefetch_related(cited()),
             ),
             Prefetch(
-                "troop_figures", queryset=models.TroopFigure.objects.select_related("state").prefetch_related(cited)
+                "troop_figures", queryset=models.TroopFigure.objects.select_related("state").prefetch_related(cited())
             ),
-            Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited)),
+            Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited())),
             Prefetch(
                 "scenarios",
-                queryset=models.Scenario.objects.select_related("adversary_state").prefetch_related(
-                    cited,
-                    Prefetch("states", queryset=models.State.objects.order_by("name")),
-                    Prefetch("locations", queryset=models.Location.objects.select_related("state")),
-                    Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited)),
-                ),
+                queryset=models.Scenario.objects.select_related("adversary_state").prefetch_related(*scenario_parts()),
             ),
             Prefetch("locations", queryset=models.Location.objects.select_related("state").order_by("name")),
             Prefetch("phases", queryset=models.Exercise.objects.order_by("name")),
@@ -195,7 +205,7 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             ),
             Prefetch("external_ids", queryset=models.ExternalIdentifier.objects.select_related("source")),
             "alternative_names",
-            cited,
+            cited(),
         )
 
     def get_serializer_class(self):
@@ -293,9 +303,7 @@ class ExercisePartFilterSet(filters.FilterSet):
 class ParticipationViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     """Which state took part in which exercise, in what role. Editors add and correct them here."""
 
-    queryset = models.Participation.objects.select_related("exercise", "state").prefetch_related(
-        Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
-    )
+    queryset = models.Participation.objects.select_related("exercise", "state").prefetch_related(cited())
     serializer_class = serializers.ParticipationWriteSerializer
     filterset_class = ExercisePartFilterSet
     renderer_classes = READ_RENDERERS
@@ -369,9 +377,7 @@ class OrganisationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelV
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=models.Membership.objects.select_related("state").prefetch_related(
-                    Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
-                ),
+                queryset=models.Membership.objects.select_related("state").prefetch_related(cited()),
             )
         )
     )
@@ -413,9 +419,7 @@ class LocationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewS
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
-            )
+            queryset = queryset.prefetch_related(cited())
         return queryset
 
 
@@ -444,13 +448,7 @@ class ScenarioFilterSet(filters.FilterSet):
 class ScenarioViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Episodes of exercises: what was rehearsed, where, against whom, with which forces."""
 
-    cited = Prefetch("citations", queryset=models.Citation.objects.select_related("source", "via"))
-    queryset = models.Scenario.objects.select_related("exercise", "adversary_state").prefetch_related(
-        cited,
-        Prefetch("states", queryset=models.State.objects.order_by("name")),
-        Prefetch("locations", queryset=models.Location.objects.select_related("state")),
-        Prefetch("forces", queryset=models.Force.objects.select_related("state").prefetch_related(cited)),
-    )
+    queryset = models.Scenario.objects.select_related("exercise", "adversary_state").prefetch_related(*scenario_parts())
     serializer_class = serializers.ScenarioListSerializer
     filterset_class = ScenarioFilterSet
     renderer_classes = READ_RENDERERS

@@ -9,6 +9,8 @@ import calendar
 import datetime as dt
 import re
 
+from django.db.models import Q
+
 from exercises.choices import DatePrecision
 
 _PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
@@ -67,3 +69,9 @@ def format_partial(value: dt.date | None, precision: str) -> str | None:
     if precision == DatePrecision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def precision_matches(date_field: str, precision_field: str) -> Q:
+    """A database condition: a partial date is empty exactly when its precision is unknown."""
+    unknown = Q(**{precision_field: DatePrecision.UNKNOWN})
+    return (Q(**{f"{date_field}__isnull": True}) & unknown) | (Q(**{f"{date_field}__isnull": False}) & ~unknown)

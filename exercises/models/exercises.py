@@ -37,12 +37,6 @@ __all__ = [
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
-def date_precision_matches(date_field: str, precision_field: str) -> Q:
-    """A partial date is empty exactly when its precision is unknown."""
-    unknown = Q(**{precision_field: DatePrecision.UNKNOWN})
-    return (Q(**{f"{date_field}__isnull": True}) & unknown) | (Q(**{f"{date_field}__isnull": False}) & ~unknown)
-
-
 class ExerciseQuerySet(models.QuerySet):
     def refresh_reported_troops(self) -> int:
         """Recompute the denormalised ``reported_troops`` of these exercises from their figures."""
@@ -156,10 +150,10 @@ class Exercise(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=date_precision_matches("start_date", "start_precision"), name="exercise_start_precision"
+                condition=dates.precision_matches("start_date", "start_precision"), name="exercise_start_precision"
             ),
             models.CheckConstraint(
-                condition=date_precision_matches("end_date", "end_precision"), name="exercise_end_precision"
+                condition=dates.precision_matches("end_date", "end_precision"), name="exercise_end_precision"
             ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(span_end__gte=F("start_date")),

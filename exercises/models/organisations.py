@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from exercises import dates
 from exercises.choices import DatePrecision, MembershipStatus, OrganisationKind
 
 __all__ = ["Membership", "Organisation"]
@@ -34,8 +35,7 @@ class Organisation(models.Model):
         ordering = ["acronym"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(founded__isnull=True, founded_precision=DatePrecision.UNKNOWN)
-                | (Q(founded__isnull=False) & ~Q(founded_precision=DatePrecision.UNKNOWN)),
+                condition=dates.precision_matches("founded", "founded_precision"),
                 name="organisation_founded_precision_matches",
             ),
         ]
@@ -116,8 +116,7 @@ class Membership(models.Model):
                 condition=~Q(started_precision=DatePrecision.UNKNOWN), name="membership_start_known"
             ),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True, ended_precision=DatePrecision.UNKNOWN)
-                | (Q(ended_on__isnull=False) & ~Q(ended_precision=DatePrecision.UNKNOWN)),
+                condition=dates.precision_matches("ended_on", "ended_precision"),
                 name="membership_end_precision_matches",
             ),
         ]

@@ -9,6 +9,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
+from exercises import dates
 from exercises.choices import DatePrecision, SourceKind
 
 __all__ = ["CITATION_TARGETS", "Citation", "Source", "new_key"]
@@ -78,8 +79,7 @@ class Source(models.Model):
                 condition=Q(sha256="") | Q(Exact(Length("sha256"), 64)), name="source_sha256_empty_or_64_chars"
             ),
             models.CheckConstraint(
-                condition=Q(published_on__isnull=True, published_precision=DatePrecision.UNKNOWN)
-                | (Q(published_on__isnull=False) & ~Q(published_precision=DatePrecision.UNKNOWN)),
+                condition=dates.precision_matches("published_on", "published_precision"),
                 name="source_published_precision_matches",
             ),
         ]

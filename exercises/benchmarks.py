@@ -22,7 +22,6 @@ import json
 import math
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from exercises import synthetic
+from exercises.loadtest import free_port
 from exercises.models import Exercise, Organisation, State
 
 PAGE_SIZE = 50
@@ -351,12 +351,6 @@ def explain(sql: str, params: dict | None = None) -> list[str]:
 
 
 # -- Over HTTP: gunicorn and Datasette ---------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def http_get(port: int, path: str) -> bytes:
     """GET over a fresh loopback connection (gunicorn's sync worker closes each one).
 

@@ -19,8 +19,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from knox.models import AuthToken
 
 READS = [
     "/api/v1/exercises/?country=KZ&year=2011",
@@ -64,6 +68,22 @@ class Report:
             f"writes: {self.writes_accepted} accepted, {self.writes_refused} refused as stale, "
             f"{len(self.write_errors)} errors, {len(self.lost_writes)} lost",
         ]
+
+
+def database_url(database: dict) -> str:
+    """The URL of a configured database (``settings.DATABASES`` entry), for the server's DATABASE_URL."""
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{database['NAME']}"
+    user, password = (quote(database.get(key) or "", safe="") for key in ("USER", "PASSWORD"))
+    credentials = f"{user}:{password}@" if user else ""
+    return f"postgres://{credentials}{database.get('HOST') or ''}:{database.get('PORT') or ''}/{database['NAME']}"
+
+
+def writer_token() -> str:
+    """A fresh API token for the analyst whose edits the load test makes (created if need be)."""
+    user, _ = get_user_model().objects.get_or_create(username="load-test-writer")
+    user.user_permissions.add(Permission.objects.get(codename="change_exercise"))
+    return AuthToken.objects.create(user=user)[1]
 
 
 def free_port() -> int:

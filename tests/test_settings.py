@@ -64,3 +64,19 @@ def test_deploy_checks_are_clean_under_production_settings():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_load_test_hands_the_server_a_url_that_parses_back_to_the_same_database():
+    import dj_database_url
+
+    from exercises.loadtest import database_url
+
+    database = {"ENGINE": "django.db.backends.postgresql", "USER": "ana", "PASSWORD": "p@ss/w:rd", "HOST": "db"}
+    parsed = dj_database_url.parse(database_url(database | {"PORT": 5432, "NAME": "exercises"}))
+    assert (parsed["USER"], parsed["PASSWORD"], parsed["HOST"], parsed["PORT"], parsed["NAME"]) == (
+        "ana",
+        "p@ss/w:rd",
+        "db",
+        5432,
+        "exercises",
+    )

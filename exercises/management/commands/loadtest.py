@@ -1,10 +1,7 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
-from knox.models import AuthToken
 
-from exercises.loadtest import run
+from exercises.loadtest import database_url, run, writer_token
 
 
 class Command(BaseCommand):
@@ -16,16 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
 
     def handle(self, *args, seconds, workers, connections, **options):
-        database = settings.DATABASES["default"]
-        if database["ENGINE"].endswith("sqlite3"):
-            url = f"sqlite:///{database['NAME']}"
-        else:
-            url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database)
-        user, _ = get_user_model().objects.get_or_create(username="load-test-writer")
-        user.user_permissions.add(Permission.objects.get(codename="change_exercise"))
-        _, token = AuthToken.objects.create(user=user)
+        url = database_url(settings.DATABASES["default"])
         try:
-            report = run(url, token, seconds=seconds, workers=workers, connections=connections)
+            report = run(url, writer_token(), seconds=seconds, workers=workers, connections=connections)
         except (RuntimeError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():

@@ -43,3 +43,13 @@ def test_scenario_inline_offers_only_this_exercises_forces(staff_client):
     tsentr = Exercise.objects.get(slug="tsentr-2011-kazakhstan")
     body = staff_client.get(reverse("admin:exercises_exercise_change", args=[tsentr.pk])).content.decode()
     assert "Caspian Sea Flotilla" not in body.split('name="scenarios-TOTAL_FORMS"')[1]
+
+
+def test_exercise_changelist_lists_undated_exercises_last_like_the_api(staff_client):
+    from tests.factories import exercise
+
+    undated = exercise(name="Aaa undated")
+    rows = list(staff_client.get(reverse("admin:exercises_exercise_changelist")).context["cl"].result_list)
+    assert rows[-1] == undated
+    years = [row.year for row in rows[:-1]]
+    assert None not in years and years == sorted(years, reverse=True)

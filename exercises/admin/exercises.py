@@ -167,7 +167,6 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation"]
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) of the whole table on filtered pages
-    ordering = ["-year", "name", "pk"]
     date_hierarchy = "span_start"
     search_fields = ["name"]  # widened in get_search_results
     search_help_text = "Searches names, alternative names, series, scenarios and place names."

@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The same list as FIXTURES in tests/conftest.py.
 FIXTURES := sources states organisations locations tsentr-2011
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate load superuser check-fixtures clean serve-prod loadtest bench
+.PHONY: run test lint format install superuser check-fixtures clean serve-prod loadtest bench
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/build/bench.sqlite3
 BENCH_ARGS ?= --count 100000 --seed 1 --repeat 30
 WORKERS ?= 2
@@ -31,9 +32,7 @@ run: $(STAMP)
 
 ## The whole suite: lint, format check, tests. On PostgreSQL, the replica tests run once more with a
 ## replica alias that mirrors the test database (DATABASE_REPLICA_URLS pointed at the same server).
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@case "$$DATABASE_URL" in postgres*) \
 		echo "== Replica tests: reads through a replica alias mirroring the primary =="; \
@@ -49,11 +48,13 @@ serve-prod: $(STAMP)
 ## Time the API on 100,000 synthetic exercises (build/bench.sqlite3, generated on the first run) against
 ## one SQL query per request (the floor) and, over HTTP, against Datasette. BENCH_ARGS="... --verbose" for plans;
 ## BENCH_DATABASE_URL=postgres://... for PostgreSQL.
+bench: export DATABASE_URL = $(BENCH_DATABASE_URL)
+bench: export DEBUG = 1
 bench: $(STAMP)
 	@mkdir -p build
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(BIN)/python manage.py loaddata $(FIXTURES) -v 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py loaddata $(FIXTURES) -v 0
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 ## 30 s of mixed reads (wrk, 16 connections) against gunicorn with 2 workers while an analyst writes.
 loadtest: $(STAMP)

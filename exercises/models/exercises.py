@@ -476,11 +476,6 @@ class TroopFigure(models.Model):
     natural_key.dependencies = ["exercises.exercise", "exercises.state"]
 
     @property
-    def headline(self) -> int | None:
-        """The single number the exercise reports: the figure, its low end, or 'up to' bound."""
-        return self.low if self.low is not None else self.high
-
-    @property
     def display_value(self) -> str:
         if self.qualifier == Qualifier.AT_LEAST:
             return f"at least {self.low:,}"

@@ -46,12 +46,6 @@ class Organisation(models.Model):
     def natural_key(self):
         return (self.acronym,)
 
-    def members_on(self, day: dt.date):
-        """States whose membership (status member) covered ``day``."""
-        from exercises.models.geography import State
-
-        return State.objects.filter(pk__in=self.memberships.active_on(day).values("state")).order_by("name")
-
     def members_in(self, year: int):
         """States that were members at any time during ``year``."""
         from exercises.models.geography import State
@@ -67,9 +61,6 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(status=status, started_on__lte=last).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=first)
         )
-
-    def active_on(self, day: dt.date, status: str = MembershipStatus.MEMBER):
-        return self.active_during(day, day, status)
 
 
 class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):

@@ -46,8 +46,11 @@ def refresh_exercise_figures(sender, instance, raw, **kwargs):
 
 @receiver(post_save, sender=TroopFigure)
 @receiver(post_delete, sender=TroopFigure)
-def refresh_figure_exercise(sender, instance, **kwargs):
-    Exercise.objects.filter(pk=instance.exercise_id).refresh_reported_troops()
+def refresh_figure_exercise(sender, instance, raw=False, **kwargs):
+    """The exercise's reported figure, and (an edit of a part being an edit of the exercise) its
+    version, in one UPDATE."""
+    bump = {} if raw else {"version": F("version") + 1}
+    Exercise.objects.filter(pk=instance.exercise_id).refresh_reported_troops(**bump)
 
 
 def _bump_exercise_version(sender, instance, raw=False, **kwargs):
@@ -59,6 +62,7 @@ def _bump_exercise_version(sender, instance, raw=False, **kwargs):
         Exercise.objects.filter(pk=exercise_id).update(version=F("version") + 1)
 
 
-for _part in (Participation, TroopFigure, Scenario, Force, ExerciseName, OrganisationParticipation):
+# Troop figures bump the version in refresh_figure_exercise, with their reported figure.
+for _part in (Participation, Scenario, Force, ExerciseName, OrganisationParticipation):
     post_save.connect(_bump_exercise_version, sender=_part, dispatch_uid=f"bump-version-{_part.__name__}")
     post_delete.connect(_bump_exercise_version, sender=_part, dispatch_uid=f"bump-version-delete-{_part.__name__}")

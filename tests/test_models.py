@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from exercises.choices import DatePrecision, Qualifier
 from exercises.models import (
@@ -257,3 +258,24 @@ def test_uzbekistan_is_recorded_as_suspended_from_december_2012():
     uzbekistan = State.objects.get(code="UZB")
     suspended = uzbekistan.memberships.get(status="suspended")
     assert (suspended.started_on, suspended.ended_on) == (dt.date(2012, 12, 19), None)
+
+
+def test_editing_a_part_is_an_edit_of_the_exercise_its_version_goes_up():
+    tsentr = Exercise.objects.get(slug="tsentr-2011")
+    before = tsentr.version
+    participation = Participation.objects.create(exercise=tsentr, state=State.objects.lookup("CN"))
+    participation.delete()
+    tsentr.refresh_from_db()
+    assert tsentr.version == before + 2
+
+
+def test_a_troop_figure_save_updates_its_exercise_once_reported_figure_and_version_together():
+    tsentr = Exercise.objects.get(slug="tsentr-2011")
+    before = tsentr.version
+    with CaptureQueriesContext(connection) as queries:
+        figure = TroopFigure.objects.create(exercise=tsentr, key="test-figure", low=100, high=100)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "exercises_exercise"')]
+    assert len(updates) == 1
+    figure.delete()
+    tsentr.refresh_from_db()
+    assert tsentr.version == before + 2

@@ -38,14 +38,15 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 class ExerciseQuerySet(models.QuerySet):
-    def refresh_reported_troops(self) -> int:
-        """Recompute the denormalised ``reported_troops`` of these exercises from their figures."""
+    def refresh_reported_troops(self, **also) -> int:
+        """Recompute the denormalised ``reported_troops`` of these exercises from their figures (and set
+        ``also``'s fields in the same UPDATE)."""
         reported = (
             TroopFigure.objects.filter(exercise=OuterRef("pk"), is_reported=True, state__isnull=True)
             .annotate(headline=Coalesce("low", "high"))
             .values("headline")[:1]
         )
-        return self.update(reported_troops=Subquery(reported))
+        return self.update(reported_troops=Subquery(reported), **also)
 
 
 class ExerciseManager(models.Manager.from_queryset(ExerciseQuerySet)):

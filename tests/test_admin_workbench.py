@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from exercises.models import Citation, Exercise, Participation, Source, State
@@ -189,6 +191,22 @@ def test_changelist_queries_do_not_grow_with_rows(analyst_client, django_assert_
         exercise(participants=["RU", "BY"])
     with django_assert_max_num_queries(14):
         analyst_client.get(CHANGELIST)
+
+
+def test_change_page_costs_two_queries_per_cited_row_its_autocomplete_labels(analyst_client):
+    tsentr = Exercise.objects.get(slug="tsentr-2011")
+
+    def queries():
+        analyst_client.get(change_url(tsentr))
+        with CaptureQueriesContext(connection) as captured:
+            assert analyst_client.get(change_url(tsentr)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    source = Source.objects.order_by("key").first()
+    for state in State.objects.exclude(pk__in=tsentr.participations.values("state")).order_by("code")[:5]:
+        Citation.objects.create(participation=Participation.objects.create(exercise=tsentr, state=state), source=source)
+    assert queries() - before <= 2 * 5  # the state's and the source's labels; citations come prefetched
 
 
 # -- History -----------------------------------------------------------------------------------------

@@ -108,7 +108,8 @@ class CitedInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        citation = self.instance.citations.order_by("pk").first() if self.instance.pk else None
+        # The first citation by pk; from the inline's prefetch when there is one (a query otherwise).
+        citation = min(self.instance.citations.all(), key=lambda c: c.pk, default=None) if self.instance.pk else None
         if citation is not None:
             self.fields["cite_source"].initial = citation.source_id
             self.fields["cite_excerpt"].initial = citation.excerpt

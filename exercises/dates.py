@@ -41,6 +41,17 @@ def period_end(value: dt.date | None, precision: str) -> dt.date | None:
     return value
 
 
+def span(start: dt.date | None, end: dt.date | None, end_precision: str, year: int | None = None):
+    """(year, first day, last day): the widest span partial dates allow. "September 2011" runs from 1
+    to 30 September; a missing start or end opens the span to the start or end of the year. Without
+    dates, ``year`` alone gives the whole year; without either, (None, None, None)."""
+    day = start or end
+    year = day.year if day else year
+    if year is None:
+        return None, None, None
+    return year, start or dt.date(year, 1, 1), period_end(end, end_precision) or dt.date(year, 12, 31)
+
+
 def parse_partial(text: str) -> tuple[dt.date, str]:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into (first day of the period, precision).
 

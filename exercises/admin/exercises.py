@@ -9,7 +9,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from exercises import dates, models
+from exercises import models
 from exercises.admin import filters
 from exercises.admin.forms import ExerciseAdminForm, cited_form
 from exercises.admin.resources import ExerciseResource
@@ -259,8 +259,7 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description="dates", ordering="span_start")
     def dates(self, exercise):
-        start = dates.format_partial(exercise.start_date, exercise.start_precision)
-        end = dates.format_partial(exercise.end_date, exercise.end_precision)
+        start, end = exercise.start, exercise.end
         if start and end:
             return start if start == end else f"{start} – {end}"
         return start and f"from {start}" or end and f"until {end}" or "—"

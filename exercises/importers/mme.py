@@ -734,12 +734,8 @@ class DuplicatePair:
 
 def span(row: Row) -> tuple[dt.date, dt.date] | None:
     """The widest span the row's dates allow, as ``Exercise.derive_dates`` computes it."""
-    day = reference_day(row)
-    if day is None:
-        return None
-    first = row.start.value or dt.date(day.year, 1, 1)
-    last = dates.period_end(row.end.value, row.end.precision) or dt.date(day.year, 12, 31)
-    return first, last
+    year, first, last = dates.span(row.start.value, row.end.value, row.end.precision)
+    return None if year is None else (first, last)
 
 
 def _without_numbers(name: str) -> str:

@@ -1,7 +1,5 @@
 """Exercises, their phases, names, participants, troop figures, episodes and forces."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
@@ -199,13 +197,9 @@ class Exercise(models.Model):
             if parent and parent["year"]:
                 self.year, self.span_start, self.span_end = parent["year"], parent["span_start"], parent["span_end"]
                 return
-        if self.start_date:
-            self.year = self.start_date.year
-        elif self.end_date:
-            self.year = self.end_date.year
-        year = self.year
-        self.span_start = self.start_date or (dt.date(year, 1, 1) if year else None)
-        self.span_end = dates.period_end(self.end_date, self.end_precision) or (dt.date(year, 12, 31) if year else None)
+        self.year, self.span_start, self.span_end = dates.span(
+            self.start_date, self.end_date, self.end_precision, self.year
+        )
 
     def clean(self):
         super().clean()

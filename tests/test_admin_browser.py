@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from exercises.models import Exercise
 from exercises.roles import ANALYST
-from tests.conftest import FIXTURES
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
@@ -39,11 +37,10 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 @pytest.fixture
-def seeded(transactional_db, django_user_model):
-    """Transactional tests start from an empty database: load the fixtures and make two analysts."""
-    call_command("loaddata", *FIXTURES, verbosity=0)
+def seeded(fixtures_loaded, make_user):
+    """The fixtures, and two analysts."""
     for name in ("alice", "bob"):
-        user = django_user_model.objects.create_user(name, password=PASSWORD, is_staff=True)
+        user = make_user(name, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name=ANALYST))
 
 

@@ -8,8 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from tests.conftest import FIXTURES
-from tests.factories import exercise
-from tests.test_fixtures import app_rows, empty_the_app_tables
+from tests.factories import app_rows, empty_the_app_tables, exercise
 
 pytestmark = pytest.mark.django_db
 

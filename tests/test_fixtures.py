@@ -3,34 +3,13 @@
 import json
 
 import pytest
-from django.apps import apps
-from django.core import serializers
 from django.core.management import call_command
 
 from exercises.models import Exercise, Source, State
 from tests.conftest import FIXTURES
+from tests.factories import app_rows, empty_the_app_tables
 
 pytestmark = pytest.mark.django_db
-
-
-def app_rows():
-    """Every row of the app, as natural-key JSON: what 'the same rows' means."""
-    data = serializers.serialize(
-        "json",
-        [obj for model in apps.get_app_config("exercises").get_models() for obj in model.objects.order_by("pk")],
-        use_natural_foreign_keys=True,
-        use_natural_primary_keys=True,
-    )
-    return sorted(json.dumps(o, sort_keys=True) for o in json.loads(data))
-
-
-def empty_the_app_tables():
-    config = apps.get_app_config("exercises")
-    for name in ["Citation", "Scenario", "Force", "TroopFigure", "Participation", "ExerciseName", "ExerciseRelation"]:
-        config.get_model(name).objects.all().delete()
-    Exercise.objects.filter(parent__isnull=False).delete()
-    for name in ["Exercise", "Membership", "Organisation", "Location", "StateName", "State", "Source"]:
-        config.get_model(name).objects.all().delete()
 
 
 def test_loading_fixtures_twice_leaves_the_same_rows():

@@ -4,13 +4,9 @@ import os
 import shutil
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.db import connection
-from knox.models import AuthToken
 
-from exercises.loadtest import run
-from tests.conftest import FIXTURES
+from exercises.loadtest import database_url, run, writer_token
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -20,18 +16,8 @@ pytestmark = [
 SECONDS = int(os.environ.get("LOAD_TEST_SECONDS", "10"))
 
 
-def test_mixed_reads_under_load_with_concurrent_writes_lose_nothing(django_user_model, capsys):
-    call_command("loaddata", *FIXTURES, verbosity=0)
-    writer = django_user_model.objects.create_user("writer", password="a-long-test-password")
-    writer.user_permissions.add(Permission.objects.get(codename="change_exercise"))
-    _, token = AuthToken.objects.create(user=writer)
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{database['NAME']}"
-    else:
-        url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database)
-
-    report = run(url, token, seconds=SECONDS)
+def test_mixed_reads_under_load_with_concurrent_writes_lose_nothing(fixtures_loaded, capsys):
+    report = run(database_url(connection.settings_dict), writer_token(), seconds=SECONDS)
 
     with capsys.disabled():
         print("\nload test:", *report.lines(), sep="\n  ")

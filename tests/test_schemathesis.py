@@ -18,7 +18,6 @@ import os
 
 import pytest
 import schemathesis
-from django.contrib.auth.models import Permission
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
@@ -157,15 +156,8 @@ def in_process_calls():
 
 
 @pytest.fixture
-def editor_token(django_user_model):
-    user = django_user_model.objects.create_user("fuzzer", password="a-long-fuzzing-password")
-    codenames = [
-        f"{action}_{model}"
-        for action in ("add", "change", "delete")
-        for model in ("exercise", "participation", "troopfigure")
-    ]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return AuthToken.objects.create(user=user)[1]
+def editor_token(editor):
+    return AuthToken.objects.create(user=editor)[1]
 
 
 @pytest.mark.django_db

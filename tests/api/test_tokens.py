@@ -3,21 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from knox.models import AuthToken
 
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-test-password"
 CHANGE = {"notes": "Edited through a token."}
 
 
 @pytest.fixture
-def analyst(django_user_model):
-    user = django_user_model.objects.create_user("analyst", password=PASSWORD)
-    user.user_permissions.add(Permission.objects.get(codename="change_exercise"))
-    return user
+def analyst(make_user):
+    return make_user("analyst", "change_exercise")
 
 
 def issue(api_client, username="analyst", password=PASSWORD):
@@ -87,8 +85,8 @@ def test_logout_revokes_that_token_only(api_client, analyst):
     assert patch_with(api_client, kept).status_code == 200
 
 
-def test_logout_all_revokes_every_token_of_the_user(api_client, analyst, django_user_model):
-    other = django_user_model.objects.create_user("other", password=PASSWORD)
+def test_logout_all_revokes_every_token_of_the_user(api_client, analyst, make_user):
+    other = make_user("other")
     AuthToken.objects.create(user=other)
     tokens = [AuthToken.objects.create(user=analyst)[1] for _ in range(3)]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")

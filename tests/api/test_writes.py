@@ -1,7 +1,6 @@
 """Anonymous clients read; writes need a user with the model permission; bad writes are 400."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from knox.models import AuthToken
 
 from exercises.models import Exercise, Participation
@@ -9,18 +8,6 @@ from exercises.models import Exercise, Participation
 pytestmark = pytest.mark.django_db
 
 NEW = {"slug": "zapad-2013", "name": "Zapad-2013", "organisation": None, "start": "2013-09-20", "end": "2013-09-26"}
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="a-long-test-password")
-    codenames = [
-        f"{action}_{model}"
-        for action in ("add", "change", "delete")
-        for model in ("exercise", "participation", "troopfigure")
-    ]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
 
 
 @pytest.fixture
@@ -33,8 +20,8 @@ def test_anonymous_write_is_401(api_client):
     assert api_client.post("/api/v1/exercises/", NEW, format="json").status_code == 401
 
 
-def test_user_without_model_permission_gets_403(api_client, django_user_model):
-    api_client.force_authenticate(django_user_model.objects.create_user("reader", password="a-long-test-password"))
+def test_user_without_model_permission_gets_403(api_client, make_user):
+    api_client.force_authenticate(make_user("reader"))
     assert api_client.post("/api/v1/exercises/", NEW, format="json").status_code == 403
 
 
@@ -184,8 +171,8 @@ def test_anonymous_cannot_delete(api_client):
     "method, url",
     [("post", "/api/v1/states/"), ("delete", "/api/v1/sources/kucera-2011-csto-vision/"), ("put", "/api/v1/stats/")],
 )
-def test_method_a_read_only_endpoint_lacks_is_405_for_anyone(api_client, django_user_model, as_user, method, url):
+def test_method_a_read_only_endpoint_lacks_is_405_for_anyone(api_client, make_user, as_user, method, url):
     if as_user:
-        api_client.force_authenticate(django_user_model.objects.create_user("reader", password="a-long-test-password"))
+        api_client.force_authenticate(make_user("reader"))
     response = getattr(api_client, method)(url, {}, format="json")
     assert response.status_code == 405 and "not allowed" in response.json()["detail"]

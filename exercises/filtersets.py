@@ -145,9 +145,13 @@ class LocationsField(MultiValueField):
         return found
 
 
-class YearField(forms.IntegerField):
+class BoundedIntegerField(forms.IntegerField):
+    """A whole number between ``min_value`` and ``max_value``, its text checked like every value."""
+
+    min_value = max_value = None
+
     def __init__(self, **kwargs):
-        super().__init__(min_value=1000, max_value=9999, **kwargs)
+        super().__init__(min_value=self.min_value, max_value=self.max_value, **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -155,14 +159,12 @@ class YearField(forms.IntegerField):
         return super().to_python(value)
 
 
-class CountField(forms.IntegerField):
-    def __init__(self, **kwargs):
-        super().__init__(min_value=0, max_value=100_000_000, **kwargs)
+class YearField(BoundedIntegerField):
+    min_value, max_value = 1000, 9999
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            check_text(value)
-        return super().to_python(value)
+
+class CountField(BoundedIntegerField):
+    min_value, max_value = 0, 100_000_000
 
 
 class PartialDateField(forms.Field):

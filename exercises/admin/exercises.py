@@ -122,15 +122,6 @@ class CitationInline(admin.TabularInline):
 
 
 #: How a citation leads to its exercise, for each kind of cited record of an exercise.
-CITED_PATHS = [
-    "exercise_id",
-    "participation__exercise_id",
-    "troop_figure__exercise_id",
-    "scenario__exercise_id",
-    "force__exercise_id",
-]
-
-
 class ExerciseChangeList(ChangeList):
     """Adds what the page shows per row (participants, number of sources) in two queries per page."""
 
@@ -149,7 +140,7 @@ class ExerciseChangeList(ChangeList):
         # would read every citation in the database.
         selects = [
             models.Citation.objects.filter(**{f"{path}__in": ids}).values_list(path, "source_id").order_by()
-            for path in CITED_PATHS
+            for path in filters.CITED_PATHS
         ]
         for exercise_id, source_id in selects[0].union(*selects[1:], all=True):
             sources[exercise_id].add(source_id)

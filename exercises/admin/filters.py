@@ -70,18 +70,16 @@ class ThreatFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(Scenario.objects.filter(exercise=OuterRef("pk"), threat_type=self.value())))
 
 
+#: From a citation to the exercise it supports, directly or through one of the exercise's parts.
+CITED_PATHS = ("exercise", "participation__exercise", "troop_figure__exercise", "scenario__exercise", "force__exercise")
+
+
 def cited():
     """The exercise (the outer query's row) or one of its parts is cited: one indexed EXISTS per kind
     of record (an OR across joins inside a single EXISTS would read every citation)."""
     exercise = OuterRef("pk")
     condition = Q()
-    for path in (
-        "exercise",
-        "participation__exercise",
-        "troop_figure__exercise",
-        "scenario__exercise",
-        "force__exercise",
-    ):
+    for path in CITED_PATHS:
         condition |= Q(Exists(Citation.objects.filter(**{path: exercise})))
     return condition
 

@@ -16,7 +16,6 @@ from exercises import dates
 from exercises.choices import Role, ThreatType
 from exercises.models import (
     Exercise,
-    ExerciseName,
     Location,
     Organisation,
     Participation,
@@ -520,19 +519,4 @@ class ExerciseFilterSet(FastFilterSet):
         return queryset.filter(Q.create([(flag, True) for flag in value], connector=Q.OR))
 
     def filter_search(self, queryset, name, value):
-        if not value:
-            return queryset
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(purpose__icontains=word)
-                | Q(description__icontains=word)
-                | Q(series__icontains=word)
-                | Exists(ExerciseName.objects.filter(exercise=OuterRef("pk"), name__icontains=word))
-                | Exists(
-                    Scenario.objects.filter(exercise=OuterRef("pk")).filter(
-                        Q(title__icontains=word) | Q(description__icontains=word) | Q(adversary__icontains=word)
-                    )
-                )
-            )
-        return queryset
+        return queryset.search(value, also=lambda word: Q(purpose__icontains=word) | Q(description__icontains=word))

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -230,23 +230,10 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Every word must appear in a name, series, scenario text or place name; no duplicate rows."""
-        for word in search_term.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(series__icontains=word)
-                | Exists(models.ExerciseName.objects.filter(exercise=OuterRef("pk"), name__icontains=word))
-                | Exists(
-                    models.Scenario.objects.filter(exercise=OuterRef("pk")).filter(
-                        Q(title__icontains=word) | Q(description__icontains=word) | Q(adversary__icontains=word)
-                    )
-                )
-                | Exists(
-                    models.Exercise.locations.through.objects.filter(
-                        exercise=OuterRef("pk"), location__name__icontains=word
-                    )
-                )
-            )
-        return queryset, False
+        places = models.Exercise.locations.through.objects.filter(exercise=OuterRef("pk"))
+        return queryset.search(
+            search_term, also=lambda word: Exists(places.filter(location__name__icontains=word))
+        ), False
 
     @admin.display(description="dates", ordering="span_start")
     def dates(self, exercise):

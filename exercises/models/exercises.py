@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -36,6 +36,25 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 class ExerciseQuerySet(models.QuerySet):
+    def search(self, text: str, also=lambda word: Q()):
+        """Exercises in which every word of ``text`` appears (any case) in the name, the series, an
+        alternative name or a scenario's title, description or adversary, or in what ``also(word)``
+        adds. EXISTS for the related rows: no duplicate exercises, no DISTINCT."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(series__icontains=word)
+                | Exists(ExerciseName.objects.filter(exercise=OuterRef("pk"), name__icontains=word))
+                | Exists(
+                    Scenario.objects.filter(exercise=OuterRef("pk")).filter(
+                        Q(title__icontains=word) | Q(description__icontains=word) | Q(adversary__icontains=word)
+                    )
+                )
+                | also(word)
+            )
+        return queryset
+
     def refresh_reported_troops(self, **also) -> int:
         """Recompute the denormalised ``reported_troops`` of these exercises from their figures (and set
         ``also``'s fields in the same UPDATE)."""

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 
-from exercises import dates
 from exercises.api.listing import AGGREGATES, FIELDS, DetailLinks, attach_parts, compact, split_parts
 
 CHUNK = 2000
@@ -59,31 +58,15 @@ def exercise_csv_rows(queryset, request):
     for chunk in _chunks(queryset):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(
-            [
-                row["slug"],
-                row["name"],
-                row["name_is_descriptive"],
-                dates.format_partial(row["start_date"], row["start_precision"]) or "",
-                row["start_precision"],
-                dates.format_partial(row["end_date"], row["end_precision"]) or "",
-                row["end_precision"],
-                _blank(row["year"]),
-                _blank(row["organisation__acronym"]),
-                row["series"],
-                ";".join(row["participants"]),
-                _blank(row["reported_troops"]),
-                ";".join(name for name, _, _ in row["places"]),
-                _blank(row["parent__slug"]),
-                link(row["slug"]),
-            ]
-            for row in chunk
-        )
+        writer.writerows(_csv_row(compact(row, link), row) for row in chunk)
         yield buffer.getvalue()
 
 
-def _blank(value):
-    return "" if value is None else value
+def _csv_row(item: dict, row: dict) -> list:
+    """One CSV row: the list's compact item (the same values the JSON list gives), lists ``;``-joined,
+    and the parent; the csv module writes None as an empty cell."""
+    item["parent"] = row["parent__slug"]
+    return [";".join(value) if isinstance(value, list) else value for value in map(item.get, EXERCISE_COLUMNS)]
 
 
 def exercise_geojson_chunks(queryset, request):

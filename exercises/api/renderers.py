@@ -29,22 +29,10 @@ def flatten(row: dict, prefix: str = "") -> dict:
     return flat
 
 
-def csv_lines(columns: list[str], rows):
-    """Yield CSV text a line at a time (for streaming): the header, then one line per row."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
-
-    def take():
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return value
-
-    writer.writeheader()
-    yield take()
-    for row in rows:
-        writer.writerow(row)
-        yield take()
+def records(data) -> list:
+    """The items of a response: a page's ``results``, a list, or one record as a list of one."""
+    rows = data.get("results", data) if isinstance(data, dict) else data
+    return [rows] if isinstance(rows, dict) else list(rows or [])
 
 
 class CSVRenderer(BaseRenderer):
@@ -55,12 +43,13 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        rows = data.get("results", data) if isinstance(data, dict) else data
-        if isinstance(rows, dict):
-            rows = [rows]
-        flat = [flatten(row) for row in rows or []]
+        flat = [flatten(row) for row in records(data)]
+        buffer = io.StringIO()
         columns = list(dict.fromkeys(column for row in flat for column in row))
-        return "".join(csv_lines(columns, flat))
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(flat)
+        return buffer.getvalue()
 
 
 class GeoJSONRenderer(BaseRenderer):
@@ -71,15 +60,13 @@ class GeoJSONRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        rows = data.get("results", data) if isinstance(data, dict) else data
-        if isinstance(rows, dict):
+        rows = records(data)
+        if isinstance(data, dict) and "results" not in data and rows:
             # One record: a place is its own point; anything else is the points of its places.
-            places = rows.get("locations") if "latitude" not in rows else None
-            rows = (
-                [rows]
-                if places is None
-                else [{**place, "record": rows.get("slug")} for place in places if isinstance(place, dict)]
-            )
+            record = rows[0]
+            places = record.get("locations") if "latitude" not in record else None
+            if places is not None:
+                rows = [{**place, "record": record.get("slug")} for place in places if isinstance(place, dict)]
         features = [
             {
                 "type": "Feature",
@@ -111,8 +98,6 @@ def _to_json(value):
         return float(value)
     if isinstance(value, Promise):  # lazy translations in error messages
         return str(value)
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, set | frozenset):
         return list(value)
     return str(value)

@@ -44,11 +44,11 @@ def period_end(value: dt.date | None, precision: str) -> dt.date | None:
 def span(start: dt.date | None, end: dt.date | None, end_precision: str, year: int | None = None):
     """(year, first day, last day): the widest span partial dates allow. "September 2011" runs from 1
     to 30 September; a missing start or end opens the span to the start or end of the year. Without
-    dates, ``year`` alone gives the whole year; without either, (None, None, None)."""
+    dates, ``year`` alone gives the whole year; without either, no span."""
     day = start or end
     year = day.year if day else year
-    if year is None:
-        return None, None, None
+    if year is None or not dt.MINYEAR <= year <= dt.MAXYEAR:  # an impossible year: for validation to refuse
+        return year, None, None
     return year, start or dt.date(year, 1, 1), period_end(end, end_precision) or dt.date(year, 12, 31)
 
 

@@ -67,6 +67,14 @@ def test_second_of_two_concurrent_saves_is_refused_and_the_first_is_kept(client,
     assert tsentr.series == "Tsentr" and tsentr.description != "Bob's rewrite"
 
 
+def test_date_in_a_year_out_of_range_is_a_form_error_not_a_crash(analyst_client):
+    tsentr = Exercise.objects.get(slug="tsentr-2011")
+    data = open_form(analyst_client, tsentr) | {"start_date": "1850-06-01", "start_precision": "month"}
+    response = analyst_client.post(change_url(tsentr), data)
+    assert response.status_code == 200
+    assert "1900" in str(response.context["adminform"].form.errors["start_date"])
+
+
 def test_save_based_on_current_version_succeeds(analyst_client):
     tsentr = Exercise.objects.get(slug="tsentr-2011")
     data = open_form(analyst_client, tsentr)

@@ -236,6 +236,11 @@ class Exercise(models.Model):
                 errors["end_date"] = "The exercise cannot end before it starts."
         if self.pk and self.parent_id == self.pk:
             errors["parent"] = "An exercise cannot be a phase of itself."
+        # The year as saving will derive it: from the dates, else as given.
+        year = dates.span(self.start_date, self.end_date, self.end_precision, self.year)[0]
+        if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+            field = "start_date" if self.start_date else "end_date" if self.end_date else "year"
+            errors.setdefault(field, f"The year must lie between {YEAR_MIN} and {YEAR_MAX}.")
         if errors:
             raise ValidationError(errors)
 

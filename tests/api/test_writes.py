@@ -176,3 +176,14 @@ def test_method_a_read_only_endpoint_lacks_is_405_for_anyone(api_client, make_us
         api_client.force_authenticate(make_user("reader"))
     response = getattr(api_client, method)(url, {}, format="json")
     assert response.status_code == 405 and "not allowed" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("year", [0, -5, 10000])
+def test_impossible_year_without_dates_is_400_naming_it(editor_client, year):
+    response = editor_client.post("/api/v1/exercises/", NEW | {"start": None, "end": None, "year": year}, format="json")
+    assert response.status_code == 400 and "year" in response.json()
+
+
+def test_date_in_a_year_out_of_range_is_400_naming_the_date(editor_client):
+    response = editor_client.post("/api/v1/exercises/", NEW | {"start": "1850-06", "end": None}, format="json")
+    assert response.status_code == 400 and "1900" in response.json()["start_date"][0]

@@ -1066,6 +1066,14 @@ def synthetic_exercises():
     return Exercise.objects.filter(slug__startswith=SLUG_PREFIX)
 
 
+def synthetic_sources():
+    return Source.objects.filter(key__startswith=SOURCE_PREFIX)
+
+
+def synthetic_locations():
+    return Location.objects.filter(slug__startswith=LOCATION_PREFIX)
+
+
 @dataclass
 class Outcome:
     """What a run did: synthetic exercises removed first (``clear_first``), rows written per model."""
@@ -1118,11 +1126,7 @@ def reset_sequences() -> None:
 
 def exists() -> bool:
     """Whether any synthetic row is in the database."""
-    return (
-        synthetic_exercises().exists()
-        or Source.objects.filter(key__startswith=SOURCE_PREFIX).exists()
-        or Location.objects.filter(slug__startswith=LOCATION_PREFIX).exists()
-    )
+    return synthetic_exercises().exists() or synthetic_sources().exists() or synthetic_locations().exists()
 
 
 def clear() -> int:
@@ -1132,8 +1136,8 @@ def clear() -> int:
     load every figure to send its delete signal, which refreshes an exercise about to go anyway.
     """
     exercises = synthetic_exercises()
-    sources = Source.objects.filter(key__startswith=SOURCE_PREFIX)
-    locations = Location.objects.filter(slug__startswith=LOCATION_PREFIX)
+    sources = synthetic_sources()
+    locations = synthetic_locations()
     scenarios = Scenario.objects.filter(exercise__in=exercises)
     count = exercises.count()
     steps = [
@@ -1195,8 +1199,8 @@ def digest() -> str:
     exercises = synthetic_exercises()
     scenarios = Scenario.objects.filter(exercise__in=exercises)
     querysets = [
-        Source.objects.filter(key__startswith=SOURCE_PREFIX),
-        Location.objects.filter(slug__startswith=LOCATION_PREFIX),
+        synthetic_sources(),
+        synthetic_locations(),
         exercises,
         Participation.objects.filter(exercise__in=exercises),
         TroopFigure.objects.filter(exercise__in=exercises),

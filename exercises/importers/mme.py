@@ -1124,13 +1124,11 @@ class Writer:
     def touch_changed_exercises(self) -> None:
         """Stamp the exercises this run changed (fields or parts) as edited, once each.
 
-        ``updated_at`` and, where the model keeps one, the edit ``version`` are raised by ``save()`` and
-        by the receivers on part saves; bulk writes bypass both, so a changed exercise gets them here.
+        ``updated_at`` and the edit ``version`` are raised by ``save()`` and by the receivers on part
+        saves; bulk writes bypass both, so a changed exercise gets them here.
         """
         ids = sorted(self.exercise_ids[identifier] for identifier in self.changed - self.created)
-        stamp = {"updated_at": timezone.now()}
-        if any(f.name == "version" for f in Exercise._meta.concrete_fields):
-            stamp["version"] = F("version") + 1
+        stamp = {"updated_at": timezone.now(), "version": F("version") + 1}
         for batch in batched(ids):
             Exercise.objects.filter(pk__in=batch).update(**stamp)
 

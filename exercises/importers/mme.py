@@ -974,13 +974,16 @@ class Writer:
             for values in Location.objects.filter(slug__startswith="mme-").values("pk", "slug", *LOCATION_FIELDS)
         }
         new, updated = [], []
+        rows_at = defaultdict(list)  # place -> the rows held there, to mark changed when it changes
+        for plan in self.plans:
+            rows_at[plan.row.place].append(plan.row.identifier)
         for place, slug in self.place_slugs.items():
             fields = self.location_fields(place)
             if slug not in existing:
                 new.append(Location(slug=slug, **fields))
             elif any(existing[slug][name] != value for name, value in fields.items()):
                 updated.append(Location(pk=existing[slug]["pk"], slug=slug, **fields))
-                self.changed.update(plan.row.identifier for plan in self.plans if plan.row.place == place)
+                self.changed.update(rows_at[place])
         Location.objects.bulk_create(new, batch_size=500)
         Location.objects.bulk_update(updated, list(LOCATION_FIELDS), batch_size=500)
         wanted = set(self.place_slugs.values())

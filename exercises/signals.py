@@ -1,9 +1,10 @@
-"""Receivers that keep the exercise's derived fields true.
+"""Receivers that keep the exercise's derived fields true, through the rules in ``exercises.services``.
 
 Django's ``loaddata`` saves with ``raw=True`` through ``save_base``, skipping ``Model.save()``, and
 re-saves objects that had forward references. So the derived fields are computed here, on every
 save, raw or not, from what is in the database at that moment: whatever order fixtures load in, the
-last save that touches an exercise leaves it right. Bulk paths (importers) call the same code.
+last save that touches an exercise leaves it right. Bulk paths (importers, the generator) call the
+same services.
 """
 
 from django.db.models import F
@@ -11,6 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from exercises import services
 from exercises.models import (
     Exercise,
     ExerciseName,
@@ -24,7 +26,7 @@ from exercises.models import (
 
 @receiver(pre_save, sender=Exercise)
 def derive_exercise_dates(sender, instance, raw, **kwargs):
-    instance.derive_dates()
+    services.derive_dates(instance)
     if raw and (instance.created_at is None or instance.updated_at is None):
         # auto_now fields are not filled in on raw saves: keep the row's own on a reload.
         existing = Exercise.objects.filter(pk=instance.pk).values("created_at", "updated_at").first() or {}
@@ -35,13 +37,10 @@ def derive_exercise_dates(sender, instance, raw, **kwargs):
 
 @receiver(post_save, sender=Exercise)
 def refresh_exercise_figures(sender, instance, raw, **kwargs):
-    Exercise.objects.filter(pk=instance.pk).refresh_reported_troops()
+    """Its reported figure, and its undated phases' year and span (its own dates were derived before
+    the save)."""
+    services.refresh_derived([instance.pk], fields=("phases", "troops"))
     instance.refresh_from_db(fields=["reported_troops"])
-    # Phases without dates of their own follow their parent's year and span (derived: no new version).
-    if instance.year is not None:
-        instance.phases.filter(start_date__isnull=True, end_date__isnull=True).exclude(
-            year=instance.year, span_start=instance.span_start, span_end=instance.span_end
-        ).update(year=instance.year, span_start=instance.span_start, span_end=instance.span_end)
 
 
 @receiver(post_save, sender=TroopFigure)
@@ -50,7 +49,7 @@ def refresh_figure_exercise(sender, instance, raw=False, **kwargs):
     """The exercise's reported figure, and (an edit of a part being an edit of the exercise) its
     version, in one UPDATE."""
     bump = {} if raw else {"version": F("version") + 1}
-    Exercise.objects.filter(pk=instance.exercise_id).refresh_reported_troops(**bump)
+    services.refresh_derived([instance.exercise_id], fields=("troops",), **bump)
 
 
 def _bump_exercise_version(sender, instance, raw=False, **kwargs):

@@ -36,6 +36,7 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from exercises import dates as partial_dates
+from exercises import services
 from exercises.choices import (
     AdversaryBasis,
     DatePrecision,
@@ -612,7 +613,7 @@ class Chunk:
         """Insert everything: phases after their parents, whose year a phase without dates takes."""
         Exercise.objects.bulk_create(self.top_level, batch_size=batch_size)
         for phase in self.phases:
-            phase.derive_dates()
+            services.derive_dates(phase)
         Exercise.objects.bulk_create(self.phases, batch_size=batch_size)
         written = Counter({Exercise._meta.label: self.size})
         for model in CHILDREN:
@@ -838,7 +839,7 @@ class Planner:
         exercise.purpose = PURPOSES[threats[0]] if rng.random() < 0.7 else ""
         exercise.description = self.describe(exercise, cast, threats) if rng.random() < 0.6 else ""
         if parent is None:
-            exercise.derive_dates()
+            services.derive_dates(exercise)
             chunk.top_level.append(exercise)
             self.link_editions(chunk, exercise, theme, year)
         else:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Q
 
-from exercises import synthetic
+from exercises import services, synthetic
 from exercises.choices import DatePrecision
 from exercises.models import (
     CITATION_TARGETS,
@@ -99,7 +99,7 @@ def test_participant_roles_include_every_role_and_none(generated):
 
 def test_reported_troops_are_the_reported_figure(generated):
     stored = dict(exercises().values_list("pk", "reported_troops"))
-    exercises().refresh_reported_troops()
+    services.refresh_derived(exercises().values_list("pk", flat=True), fields=("troops",))
     assert dict(exercises().values_list("pk", "reported_troops")) == stored
 
 
@@ -123,7 +123,7 @@ def test_years_lie_between_1950_and_2030(generated):
 def test_year_and_span_are_derived_from_the_dates(generated):
     for exercise in exercises():
         stored = (exercise.year, exercise.span_start, exercise.span_end)
-        exercise.derive_dates()
+        services.derive_dates(exercise)
         assert (exercise.year, exercise.span_start, exercise.span_end) == stored, exercise.slug
 
 

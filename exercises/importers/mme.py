@@ -93,7 +93,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from exercises import dates
+from exercises import dates, services
 from exercises.choices import DatePrecision, FigureBasis, LocationKind, Qualifier
 from exercises.models import (
     CITATION_TARGETS,
@@ -941,7 +941,7 @@ class Writer:
                 updated.append(Exercise(pk=pk, parent_id=existing[pk]["parent_id"], **fields))
                 self.changed.add(identifier)
         for exercise in new + updated:
-            exercise.derive_dates()  # bulk writes skip the pre_save receiver that does this
+            services.derive_dates(exercise)  # bulk writes skip the pre_save receiver that does this
         Exercise.objects.bulk_create(new, batch_size=500)
         Exercise.objects.bulk_update(updated, [*EXERCISE_FIELDS, "year", "span_start", "span_end"], batch_size=500)
         identifiers = [
@@ -1122,7 +1122,7 @@ class Writer:
 
     def refresh_reported_troops(self) -> None:
         for ids in batched(sorted(self.figure_exercises)):
-            Exercise.objects.filter(pk__in=ids).refresh_reported_troops()
+            services.refresh_derived(ids, fields=("troops",))
 
     def touch_changed_exercises(self) -> None:
         """Stamp the exercises this run changed (fields or parts) as edited, once each.

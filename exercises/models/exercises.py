@@ -2,8 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from exercises import dates
@@ -54,16 +53,6 @@ class ExerciseQuerySet(models.QuerySet):
                 | also(word)
             )
         return queryset
-
-    def refresh_reported_troops(self, **also) -> int:
-        """Recompute the denormalised ``reported_troops`` of these exercises from their figures (and set
-        ``also``'s fields in the same UPDATE)."""
-        reported = (
-            TroopFigure.objects.filter(exercise=OuterRef("pk"), is_reported=True, state__isnull=True)
-            .annotate(headline=Coalesce("low", "high"))
-            .values("headline")[:1]
-        )
-        return self.update(reported_troops=Subquery(reported), **also)
 
 
 class ExerciseManager(models.Manager.from_queryset(ExerciseQuerySet)):
@@ -201,25 +190,6 @@ class Exercise(models.Model):
     def natural_key(self):
         return (self.slug,)
 
-    # -- Derived fields ---------------------------------------------------------------------------
-    def derive_dates(self) -> None:
-        """Set ``year``, ``span_start`` and ``span_end`` from the dates.
-
-        The span is the widest the partial dates allow: "September 2011" runs from 1 to 30
-        September; a missing start or end opens the span to the start or end of the year. A phase
-        with no dates of its own takes its parent's year and span.
-        """
-        self.start_date = dates.truncate(self.start_date, self.start_precision)
-        self.end_date = dates.truncate(self.end_date, self.end_precision)
-        if not self.start_date and not self.end_date and self.parent_id:
-            parent = Exercise.objects.filter(pk=self.parent_id).values("year", "span_start", "span_end").first()
-            if parent and parent["year"]:
-                self.year, self.span_start, self.span_end = parent["year"], parent["span_start"], parent["span_end"]
-                return
-        self.year, self.span_start, self.span_end = dates.span(
-            self.start_date, self.end_date, self.end_precision, self.year
-        )
-
     def clean(self):
         super().clean()
         errors = {}
@@ -253,10 +223,6 @@ class Exercise(models.Model):
     @property
     def end(self) -> str | None:
         return dates.format_partial(self.end_date, self.end_precision)
-
-    @property
-    def reported_figure(self) -> "TroopFigure | None":
-        return self.troop_figures.filter(is_reported=True, state__isnull=True).first()
 
 
 class ExerciseNameManager(models.Manager):

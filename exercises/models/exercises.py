@@ -17,6 +17,7 @@ from exercises.choices import (
     Role,
     ThreatType,
 )
+from exercises.models.base import NaturalKeyManager
 from exercises.models.sources import new_key
 
 __all__ = [
@@ -35,29 +36,28 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 class ExerciseQuerySet(models.QuerySet):
-    def search(self, text: str, also=lambda word: Q()):
-        """Exercises in which every word of ``text`` appears (any case) in the name, the series, an
-        alternative name or a scenario's title, description or adversary, or in what ``also(word)``
-        adds. EXISTS for the related rows: no duplicate exercises, no DISTINCT."""
+    def search(self, text: str):
+        """Exercises in which every word of ``text`` appears (any case) in the name, the series, the
+        stated purpose, the description, an alternative name, a scenario's title, description or
+        adversary, or the name of a place it was held at. The API's ``search`` parameter and the admin's
+        search box both mean this. EXISTS for the related rows: no duplicate exercises, no DISTINCT."""
+        places = Exercise.locations.through.objects.filter(exercise=OuterRef("pk"))
         queryset = self
         for word in text.split():
             queryset = queryset.filter(
                 Q(name__icontains=word)
                 | Q(series__icontains=word)
+                | Q(purpose__icontains=word)
+                | Q(description__icontains=word)
                 | Exists(ExerciseName.objects.filter(exercise=OuterRef("pk"), name__icontains=word))
                 | Exists(
                     Scenario.objects.filter(exercise=OuterRef("pk")).filter(
                         Q(title__icontains=word) | Q(description__icontains=word) | Q(adversary__icontains=word)
                     )
                 )
-                | also(word)
+                | Exists(places.filter(location__name__icontains=word))
             )
         return queryset
-
-
-class ExerciseManager(models.Manager.from_queryset(ExerciseQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Exercise(models.Model):
@@ -144,7 +144,7 @@ class Exercise(models.Model):
 
     history = HistoricalRecords(m2m_fields=[locations], excluded_fields=["span_start", "span_end", "reported_troops"])
 
-    objects = ExerciseManager()
+    objects = NaturalKeyManager.from_queryset(ExerciseQuerySet)("slug")
 
     class Meta:
         # Unknown years last on every database. The index that serves this order is created by
@@ -190,6 +190,11 @@ class Exercise(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    @classmethod
+    def flag_label(cls, flag: str) -> str:
+        """What a domain or focus flag means, for a person: "Command post exercise"."""
+        return cls._meta.get_field(flag).verbose_name.capitalize()
+
     def clean(self):
         super().clean()
         errors = {}
@@ -225,11 +230,6 @@ class Exercise(models.Model):
         return dates.format_partial(self.end_date, self.end_precision)
 
 
-class ExerciseNameManager(models.Manager):
-    def get_by_natural_key(self, exercise_slug, name):
-        return self.get(exercise__slug=exercise_slug, name=name)
-
-
 class ExerciseName(models.Model):
     """Another name, spelling or transliteration of an exercise (Center-2011, Центр-2011)."""
 
@@ -240,7 +240,7 @@ class ExerciseName(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ExerciseNameManager()
+    objects = NaturalKeyManager("exercise__slug", "name")
 
     class Meta:
         ordering = ["exercise", "name"]
@@ -255,11 +255,6 @@ class ExerciseName(models.Model):
     natural_key.dependencies = ["exercises.exercise"]
 
 
-class ExerciseRelationManager(models.Manager):
-    def get_by_natural_key(self, from_slug, to_slug, kind):
-        return self.get(from_exercise__slug=from_slug, to_exercise__slug=to_slug, kind=kind)
-
-
 class ExerciseRelation(models.Model):
     """A link between two exercises other than phase-of: held concurrently, follows, related."""
 
@@ -270,7 +265,7 @@ class ExerciseRelation(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ExerciseRelationManager()
+    objects = NaturalKeyManager("from_exercise__slug", "to_exercise__slug", "kind")
 
     class Meta:
         ordering = ["from_exercise", "kind", "to_exercise"]
@@ -288,11 +283,6 @@ class ExerciseRelation(models.Model):
     natural_key.dependencies = ["exercises.exercise"]
 
 
-class ParticipationManager(models.Manager):
-    def get_by_natural_key(self, exercise_slug, state_code):
-        return self.get(exercise__slug=exercise_slug, state__code=state_code)
-
-
 class Participation(models.Model):
     """A state's part in an exercise, with its role when a source gives one."""
 
@@ -303,7 +293,7 @@ class Participation(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ParticipationManager()
+    objects = NaturalKeyManager("exercise__slug", "state__code")
 
     class Meta:
         ordering = ["exercise", "state__name"]
@@ -322,11 +312,6 @@ class Participation(models.Model):
     natural_key.dependencies = ["exercises.exercise", "exercises.state"]
 
 
-class OrganisationParticipationManager(models.Manager):
-    def get_by_natural_key(self, exercise_slug, acronym):
-        return self.get(exercise__slug=exercise_slug, organisation__acronym=acronym)
-
-
 class OrganisationParticipation(models.Model):
     """An organisation taking part as a body (NATO in an MME exercise), not through its members."""
 
@@ -337,7 +322,7 @@ class OrganisationParticipation(models.Model):
 
     history = HistoricalRecords()
 
-    objects = OrganisationParticipationManager()
+    objects = NaturalKeyManager("exercise__slug", "organisation__acronym")
 
     class Meta:
         ordering = ["exercise", "organisation"]
@@ -354,11 +339,6 @@ class OrganisationParticipation(models.Model):
     natural_key.dependencies = ["exercises.exercise", "exercises.organisation"]
 
 
-class ExternalIdentifierManager(models.Manager):
-    def get_by_natural_key(self, source_key, identifier):
-        return self.get(source__key=source_key, identifier=identifier)
-
-
 class ExternalIdentifier(models.Model):
     """An exercise's identifier in another data set (MME's ``mme87``), with that data set as source."""
 
@@ -368,7 +348,7 @@ class ExternalIdentifier(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ExternalIdentifierManager()
+    objects = NaturalKeyManager("source__key", "identifier")
 
     class Meta:
         ordering = ["source", "identifier"]
@@ -383,13 +363,6 @@ class ExternalIdentifier(models.Model):
         return (self.source.key, self.identifier)
 
     natural_key.dependencies = ["exercises.exercise", "exercises.source"]
-
-
-class ChildManager(models.Manager):
-    """Natural key (exercise slug, key) for records that have no identity of their own."""
-
-    def get_by_natural_key(self, exercise_slug, key):
-        return self.get(exercise__slug=exercise_slug, key=key)
 
 
 class TroopFigure(models.Model):
@@ -423,7 +396,7 @@ class TroopFigure(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ChildManager()
+    objects = NaturalKeyManager("exercise__slug", "key")  # no identity of its own: a key within its exercise
 
     class Meta:
         ordering = ["exercise", "state", "-is_reported", "low"]
@@ -507,7 +480,7 @@ class Force(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ChildManager()
+    objects = NaturalKeyManager("exercise__slug", "key")  # no identity of its own: a key within its exercise
 
     class Meta:
         ordering = ["exercise", "side", "name"]
@@ -551,7 +524,7 @@ class Scenario(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ChildManager()
+    objects = NaturalKeyManager("exercise__slug", "key")  # no identity of its own: a key within its exercise
 
     class Meta:
         ordering = ["exercise", "sequence", "title"]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from exercises.choices import LocationKind
+from exercises.models.base import NaturalKeyManager
 
 __all__ = ["Location", "State", "StateName", "UnknownState", "normalize_name"]
 
@@ -90,11 +91,6 @@ class StateQuerySet(models.QuerySet):
         return self.resolve([value])[value.strip()]
 
 
-class StateManager(models.Manager.from_queryset(StateQuerySet)):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
 class State(models.Model):
     """A state or territory with an ISO 3166 code: current (3166-1) or former (3166-3)."""
 
@@ -117,7 +113,7 @@ class State(models.Model):
         max_length=10, blank=True, help_text="When ISO withdrew the code (ISO 3166-3), as ISO gives it."
     )
 
-    objects = StateManager()
+    objects = NaturalKeyManager.from_queryset(StateQuerySet)("code")
 
     class Meta:
         ordering = ["name"]
@@ -145,11 +141,6 @@ class State(models.Model):
         return self.common_name or self.name
 
 
-class StateNameManager(models.Manager):
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
-
-
 class StateName(models.Model):
     """One name a state goes by (ISO, official, common or historical spelling), for lookups."""
 
@@ -159,7 +150,7 @@ class StateName(models.Model):
         max_length=200, unique=True, editable=False, help_text="normalize_name(name): what lookups match."
     )
 
-    objects = StateNameManager()
+    objects = NaturalKeyManager("key")
 
     class Meta:
         ordering = ["state", "name"]
@@ -175,11 +166,6 @@ class StateName(models.Model):
         return (self.key,)
 
     natural_key.dependencies = ["exercises.state"]
-
-
-class LocationManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Location(models.Model):
@@ -219,7 +205,7 @@ class Location(models.Model):
 
     history = HistoricalRecords()
 
-    objects = LocationManager()
+    objects = NaturalKeyManager("slug")
 
     class Meta:
         ordering = ["name"]

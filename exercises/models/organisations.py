@@ -8,13 +8,9 @@ from simple_history.models import HistoricalRecords
 
 from exercises import dates
 from exercises.choices import DatePrecision, MembershipStatus, OrganisationKind
+from exercises.models.base import NaturalKeyManager
 
 __all__ = ["Membership", "Organisation"]
-
-
-class OrganisationManager(models.Manager):
-    def get_by_natural_key(self, acronym):
-        return self.get(acronym=acronym)
 
 
 class Organisation(models.Model):
@@ -29,7 +25,7 @@ class Organisation(models.Model):
 
     history = HistoricalRecords()
 
-    objects = OrganisationManager()
+    objects = NaturalKeyManager("acronym")
 
     class Meta:
         ordering = ["acronym"]
@@ -63,11 +59,6 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
-    def get_by_natural_key(self, acronym, state_code, started_on):
-        return self.get(organisation__acronym=acronym, state__code=state_code, started_on=started_on)
-
-
 class Membership(models.Model):
     """A period during which a state held a status (member, suspended...) in an organisation.
 
@@ -93,7 +84,7 @@ class Membership(models.Model):
 
     history = HistoricalRecords()
 
-    objects = MembershipManager()
+    objects = NaturalKeyManager.from_queryset(MembershipQuerySet)("organisation__acronym", "state__code", "started_on")
 
     class Meta:
         ordering = ["organisation", "state", "started_on"]

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from exercises import dates
 from exercises.choices import DatePrecision, SourceKind
+from exercises.models.base import NaturalKeyManager
 
 __all__ = ["CITATION_TARGETS", "Citation", "Source", "new_key"]
 
@@ -34,11 +35,6 @@ MAX_EXCERPT_WORDS = 25
 def new_key() -> str:
     """A fresh identifier for records that have no natural one (fixtures may use readable keys)."""
     return uuid.uuid4().hex[:16]
-
-
-class SourceManager(models.Manager):
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
 
 
 class Source(models.Model):
@@ -70,7 +66,7 @@ class Source(models.Model):
 
     history = HistoricalRecords()
 
-    objects = SourceManager()
+    objects = NaturalKeyManager("key")
 
     class Meta:
         ordering = ["key"]
@@ -91,11 +87,6 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.key,)
-
-
-class CitationManager(models.Manager):
-    def get_by_natural_key(self, source_key, key):
-        return self.get(source__key=source_key, key=key)
 
 
 def _exactly_one_target() -> Q:
@@ -168,7 +159,7 @@ class Citation(models.Model):
 
     history = HistoricalRecords()
 
-    objects = CitationManager()
+    objects = NaturalKeyManager("source__key", "key")
 
     class Meta:
         ordering = ["source", "key"]

@@ -1,23 +1,14 @@
-"""Invariants the database enforces, and the shared lookups."""
+"""What the database enforces for exercises and their parts, and what saving derives."""
 
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exercises.choices import DatePrecision, Qualifier
-from exercises.models import (
-    Citation,
-    Exercise,
-    Location,
-    Organisation,
-    Participation,
-    Source,
-    State,
-    TroopFigure,
-    UnknownState,
-)
+from exercises.models import Exercise, Participation, State, TroopFigure
+from tests.models.conftest import assert_rejected
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +16,6 @@ pytestmark = pytest.mark.django_db
 def make_exercise(**fields):
     defaults = {"name": "Test Shield", "slug": "test-shield"}
     return Exercise.objects.create(**(defaults | fields))
-
-
-def assert_rejected(create):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
 
 
 # -- Exercises ---------------------------------------------------------------------------------------
@@ -113,7 +99,7 @@ def test_clean_names_the_end_date_when_it_precedes_the_start():
     assert "end_date" in info.value.message_dict
 
 
-# -- Participation and troop figures -----------------------------------------------------------------
+# -- Participations and troop figures ----------------------------------------------------------------
 def test_database_rejects_second_participation_of_same_state():
     exercise = make_exercise()
     russia = State.objects.get(code="RUS")
@@ -155,6 +141,8 @@ def test_competing_figures_are_all_kept_and_the_reported_one_is_denormalised():
 def test_reported_troops_cleared_when_reported_figure_deleted():
     exercise = make_exercise()
     figure = TroopFigure.objects.create(exercise=exercise, low=100, high=100, is_reported=True)
+    exercise.refresh_from_db()
+    assert exercise.reported_troops == 100
     figure.delete()
     exercise.refresh_from_db()
     assert exercise.reported_troops is None
@@ -166,100 +154,7 @@ def test_troop_figure_clean_turns_single_figure_into_range_of_one():
     assert figure.high == 1700
 
 
-# -- Citations, locations ----------------------------------------------------------------------------
-def test_database_rejects_citation_with_two_targets():
-    exercise = make_exercise()
-    source = Source.objects.get(key="kucera-2011-csto-vision")
-    location = Location.objects.get(slug="caspian-sea")
-    assert_rejected(lambda: Citation.objects.create(source=source, exercise=exercise, location=location))
-
-
-def test_database_rejects_citation_without_target():
-    source = Source.objects.get(key="kucera-2011-csto-vision")
-    assert_rejected(lambda: Citation.objects.create(source=source))
-
-
-def test_database_rejects_latitude_out_of_range():
-    assert_rejected(
-        lambda: Location.objects.create(slug="nowhere", name="Nowhere", kind="site", latitude=95, longitude=10)
-    )
-
-
-def test_database_rejects_latitude_without_longitude():
-    assert_rejected(lambda: Location.objects.create(slug="half", name="Half", kind="site", latitude=45))
-
-
-# -- State lookups -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("KZ", "KAZ"),
-        ("kaz", "KAZ"),
-        ("Kazakhstan", "KAZ"),
-        ("russia", "RUS"),
-        ("Russian Federation", "RUS"),
-        ("KYRGYZSTAN", "KGZ"),
-        ("Côte d’Ivoire", "CIV"),
-        ("cote d'ivoire", "CIV"),
-        ("Iran", "IRN"),
-        ("Soviet Union", "SUHH"),
-        ("SUHH", "SUHH"),
-        ("Federal Republic of Germany", "DEU"),
-        ("Zaire", "COD"),
-        ("Chad", "TCD"),
-    ],
-)
-def test_state_lookup_accepts_codes_and_names_in_any_case(text, code):
-    assert State.objects.lookup(text).code == code
-
-
-def test_state_lookup_of_historical_alpha2_does_not_shadow_current_state():
-    # "CS" was Czechoslovakia's and then Serbia and Montenegro's code; neither is current.
-    with pytest.raises(UnknownState):
-        State.objects.lookup("CS")
-
-
-def test_state_lookup_raises_for_unknown_names():
-    with pytest.raises(UnknownState) as info:
-        State.objects.lookup("Atlantis")
-    assert info.value.value == "Atlantis"
-
-
-def test_state_resolve_uses_one_query(django_assert_num_queries):
-    with django_assert_num_queries(1):
-        resolved = State.objects.resolve(["KZ", "Russia", "tjk", "Kyrgyzstan"])
-    assert [s.code for s in resolved.values()] == ["KAZ", "RUS", "TJK", "KGZ"]
-
-
-def test_all_iso_3166_1_states_are_loaded():
-    assert State.objects.filter(is_historical=False).count() == 249
-
-
-# -- Memberships -------------------------------------------------------------------------------------
-def test_csto_members_in_2010_include_uzbekistan():
-    csto = Organisation.objects.get(acronym="CSTO")
-    assert sorted(csto.members_in(2010).values_list("alpha2", flat=True)) == [
-        "AM",
-        "BY",
-        "KG",
-        "KZ",
-        "RU",
-        "TJ",
-        "UZ",
-    ]
-
-
-def test_csto_members_in_2013_exclude_suspended_uzbekistan():
-    csto = Organisation.objects.get(acronym="CSTO")
-    assert "UZ" not in csto.members_in(2013).values_list("alpha2", flat=True)
-
-
-def test_uzbekistan_is_recorded_as_suspended_from_december_2012():
-    uzbekistan = State.objects.get(code="UZB")
-    suspended = uzbekistan.memberships.get(status="suspended")
-    assert (suspended.started_on, suspended.ended_on) == (dt.date(2012, 12, 19), None)
-
-
+# -- Versions ----------------------------------------------------------------------------------------
 def test_editing_a_part_is_an_edit_of_the_exercise_its_version_goes_up():
     tsentr = Exercise.objects.get(slug="tsentr-2011")
     before = tsentr.version

@@ -1,18 +1,19 @@
 """Nothing lost: bad fixtures change nothing, and a dump loads back into an empty database unchanged."""
 
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands
 
 from tests.conftest import FIXTURES
 from tests.factories import app_rows, empty_the_app_tables, exercise
 
 pytestmark = pytest.mark.django_db
 
-BAD = Path(__file__).parent / "data" / "fixtures"
+BAD = Path(__file__).parent.parent / "data" / "fixtures"
 
 
 @pytest.mark.parametrize(
@@ -40,8 +41,6 @@ def dump() -> str:
         for m in apps.get_app_config("exercises").get_models()
         if not m.__name__.startswith("Historical")
     ]
-    from io import StringIO
-
     out = StringIO()
     call_command("dumpdata", *labels, natural_foreign=True, natural_primary=True, indent=1, stdout=out, verbosity=0)
     return out.getvalue()
@@ -60,5 +59,18 @@ def test_dump_of_a_populated_database_loads_into_an_empty_one_and_dumps_identica
     assert len(json.loads(first)) > 900
 
 
-def test_fixtures_still_load_after_the_override():
-    call_command("loaddata", *FIXTURES, verbosity=0)
+def fixture_objects(settings) -> int:
+    """How many records the project's fixture files hold."""
+    paths = [Path(d) / f"{label}.json" for label in FIXTURES for d in settings.FIXTURE_DIRS]
+    found = [path for path in paths if path.exists()]
+    assert [path.stem for path in found] == FIXTURES
+    return sum(len(json.loads(path.read_text())) for path in found)
+
+
+def test_reloading_the_fixtures_through_the_readable_loaddata_changes_no_row_and_reports_success(settings):
+    assert get_commands()["loaddata"] == "exercises"  # the project's command, not Django's
+    before = app_rows()
+    out = StringIO()
+    call_command("loaddata", *FIXTURES, verbosity=1, stdout=out)
+    assert app_rows() == before
+    assert out.getvalue().strip() == f"Installed {fixture_objects(settings)} object(s) from {len(FIXTURES)} fixture(s)"

@@ -198,10 +198,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "exercises.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "exercises.api.renderers.FastJSONRenderer",
+        "exercises.api.formats.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "exercises.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "exercises.api.errors.exception_handler",
     # Per client: anonymous by IP, authenticated by user. "off" disables (load tests behind a gateway
     # that throttles). The counts live in the cache: per process with the default local-memory cache.
     "DEFAULT_THROTTLE_CLASSES": [

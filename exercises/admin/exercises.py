@@ -1,15 +1,13 @@
 """The exercise workbench: a fast change list and one page to edit an exercise with all its parts."""
 
-from collections import defaultdict
-
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from exercises import models
+from exercises import models, selectors
 from exercises.admin import filters
 from exercises.admin.forms import ExerciseAdminForm, cited_form
 from exercises.admin.resources import ExerciseResource
@@ -121,32 +119,20 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = "citations of the exercise itself (name, dates, purpose ...)"
 
 
-#: How a citation leads to its exercise, for each kind of cited record of an exercise.
 class ExerciseChangeList(ChangeList):
-    """Adds what the page shows per row (participants, number of sources) in two queries per page."""
+    """Filters with the API's FilterSet, and adds what the page shows per row (participants, number of
+    sources) in two queries per page, read by the selectors."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return filters.apply_filterset(request, super().get_queryset(request, exclude_parameters))
 
     def get_results(self, request):
         super().get_results(request)
         ids = [exercise.pk for exercise in self.result_list]
-        participants = defaultdict(list)
-        for exercise_id, code in (
-            models.Participation.objects.filter(exercise_id__in=ids)
-            .order_by("state__code")
-            .values_list("exercise_id", "state__code")
-        ):
-            participants[exercise_id].append(code)
-        sources = defaultdict(set)
-        # One indexed select per kind of cited record, joined with UNION ALL: an OR across the joins
-        # would read every citation in the database.
-        selects = [
-            models.Citation.objects.filter(**{f"{path}__in": ids}).values_list(path, "source_id").order_by()
-            for path in filters.CITED_PATHS
-        ]
-        for exercise_id, source_id in selects[0].union(*selects[1:], all=True):
-            sources[exercise_id].add(source_id)
+        participants, sources = selectors.participant_codes(ids), selectors.source_counts(ids)
         for exercise in self.result_list:
             exercise.participant_codes = participants[exercise.pk]
-            exercise.source_count = len(sources[exercise.pk])
+            exercise.source_count = sources.get(exercise.pk, 0)
 
 
 @admin.register(models.Exercise)
@@ -160,14 +146,9 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_filter = [
         "year",
         "organisation",
-        filters.ParticipantFilter,
-        filters.RoleFilter,
-        filters.ThreatFilter,
+        *filters.FILTERSET_FILTERS,
         filters.SourceFilter,
         filters.TroopsKnownFilter,
-        filters.SeriesFilter,
-        filters.DomainFilter,
-        filters.FocusFilter,
         "needs_review",
         "name_is_descriptive",
     ]
@@ -176,7 +157,10 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
     show_full_result_count = False  # no second COUNT(*) of the whole table on filtered pages
     date_hierarchy = "span_start"
     search_fields = ["name"]  # widened in get_search_results
-    search_help_text = "Searches names, alternative names, series, scenarios and place names."
+    search_help_text = (
+        "Every word in a name, alternative name, series, purpose, description, scenario or place name "
+        "(as the API's search)."
+    )
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation", "parent"]
     readonly_fields = ["span_start", "span_end", "reported_troops", "created_at", "updated_at"]
@@ -229,11 +213,8 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return ExerciseChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        """Every word must appear in a name, series, scenario text or place name; no duplicate rows."""
-        places = models.Exercise.locations.through.objects.filter(exercise=OuterRef("pk"))
-        return queryset.search(
-            search_term, also=lambda word: Exists(places.filter(location__name__icontains=word))
-        ), False
+        """Every word must appear somewhere the API's ``search`` looks (ExerciseQuerySet.search)."""
+        return queryset.search(search_term), False
 
     @admin.display(description="dates", ordering="span_start")
     def dates(self, exercise):

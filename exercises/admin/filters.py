@@ -1,14 +1,32 @@
-"""Change-list filters for exercises. Countries are typed, not picked from a list of 270 links."""
+"""Change-list filters for exercises: thin adapters over the API's ExerciseFilterSet.
+
+Each adapter shows one of the FilterSet's parameters in the sidebar (a text box for states and series,
+links for choices) and claims it from the URL; the FilterSet then applies all of them together, with the
+API's meaning (``ExerciseChangeList.get_queryset``), so ``?country=KZ&role=host`` in the admin lists
+what ``/api/v1/exercises/?country=KZ&role=host`` lists. Two filters have no API parameter: whether an
+exercise cites a source, and whether its troops are known.
+"""
 
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef, Q
 
-from exercises.choices import Role, ThreatType
-from exercises.models import Citation, Exercise, Participation, Scenario, State, UnknownState
+from exercises import selectors
+from exercises.filtersets import ExerciseFilterSet
 
 
-class InputFilter(admin.SimpleListFilter):
-    """A filter with a text box instead of links."""
+class FilterSetFilter(admin.SimpleListFilter):
+    """One parameter of :class:`ExerciseFilterSet`, offered as links to its choices."""
+
+    filterset_class = ExerciseFilterSet
+
+    def lookups(self, request, model_admin):
+        return self.filterset_class.base_filters[self.parameter_name].extra["choices"]
+
+    def queryset(self, request, queryset):
+        return queryset  # applied with the other parameters by apply_filterset()
+
+
+class TypedFilterSetFilter(FilterSetFilter):
+    """One parameter of :class:`ExerciseFilterSet`, typed into a text box (codes, names, several with commas)."""
 
     template = "admin/exercises/input_filter.html"
 
@@ -16,72 +34,50 @@ class InputFilter(admin.SimpleListFilter):
         return [("", "")]  # Django shows a filter only if it has choices
 
     def choices(self, changelist):
-        query = changelist.get_query_string(remove=[self.parameter_name])
         yield {
-            "query_string": query,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "value": self.value() or "",
             "parameter_name": self.parameter_name,
             "hidden": [(k, v) for k, v in changelist.get_filters_params().items() if k != self.parameter_name],
         }
 
 
-class ParticipantFilter(InputFilter):
-    title = "participating state (code or name)"
-    parameter_name = "country"
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            states = list(State.objects.resolve(self.value().split(",")).values())
-        except UnknownState as exc:
-            messages.error(request, f"Unknown state {exc.value!r}: use an ISO code or an English name.")
-            return queryset.none()
-        role = request.GET.get("role")
-        participations = Participation.objects.filter(exercise=OuterRef("pk"), state__in=states)
-        if role:
-            participations = participations.filter(role=role)
-        return queryset.filter(Exists(participations))
+def adapter(parameter: str, title: str, *, typed: bool = False) -> type[FilterSetFilter]:
+    """The change-list filter for the FilterSet's ``parameter``."""
+    assert parameter in ExerciseFilterSet.base_filters, parameter
+    base = TypedFilterSetFilter if typed else FilterSetFilter
+    name = "".join(part.title() for part in parameter.split("_")) + "Filter"
+    return type(name, (base,), {"parameter_name": parameter, "title": title})
 
 
-class RoleFilter(admin.SimpleListFilter):
-    title = "role of a participant"
-    parameter_name = "role"
-
-    def lookups(self, request, model_admin):
-        return Role.choices
-
-    def queryset(self, request, queryset):
-        if not self.value() or request.GET.get("country"):
-            return queryset  # with a country, the role narrows that country (ParticipantFilter)
-        return queryset.filter(Exists(Participation.objects.filter(exercise=OuterRef("pk"), role=self.value())))
-
-
-class ThreatFilter(admin.SimpleListFilter):
-    title = "threat rehearsed"
-    parameter_name = "threat"
-
-    def lookups(self, request, model_admin):
-        return ThreatType.choices
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        return queryset.filter(Exists(Scenario.objects.filter(exercise=OuterRef("pk"), threat_type=self.value())))
+#: The FilterSet's parameters the change list offers, in the sidebar's order.
+FILTERSET_FILTERS = [
+    adapter("country", "participating state (code or name)", typed=True),
+    adapter("country_all", "all of these states took part", typed=True),
+    adapter("role", "role of a participant"),
+    adapter("threat", "threat rehearsed"),
+    adapter("series", "series", typed=True),
+    adapter("domain", "domain"),
+    adapter("focus", "focus"),
+]
+PARAMETERS = [f.parameter_name for f in FILTERSET_FILTERS]
 
 
-#: From a citation to the exercise it supports, directly or through one of the exercise's parts.
-CITED_PATHS = ("exercise", "participation__exercise", "troop_figure__exercise", "scenario__exercise", "force__exercise")
-
-
-def cited():
-    """The exercise (the outer query's row) or one of its parts is cited: one indexed EXISTS per kind
-    of record (an OR across joins inside a single EXISTS would read every citation)."""
-    exercise = OuterRef("pk")
-    condition = Q()
-    for path in CITED_PATHS:
-        condition |= Q(Exists(Citation.objects.filter(**{path: exercise})))
-    return condition
+def apply_filterset(request, queryset):
+    """The change list's rows filtered by the FilterSet's parameters in the URL; a value the FilterSet
+    refuses is shown as an error message (with the API's wording) and lists nothing."""
+    data = request.GET.copy()
+    for name in list(data):
+        if name not in PARAMETERS:
+            del data[name]
+    if not data:
+        return queryset
+    filterset = ExerciseFilterSet(data, queryset=queryset)
+    if not filterset.is_valid():
+        for name, errors in filterset.errors.items():
+            messages.error(request, f"{name}: {' '.join(errors)}")
+        return queryset.none()
+    return selectors.exercise_queryset(filterset)
 
 
 class SourceFilter(admin.SimpleListFilter):
@@ -93,9 +89,9 @@ class SourceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(~cited())
+            return queryset.filter(~selectors.cited())
         if self.value() == "yes":
-            return queryset.filter(cited())
+            return queryset.filter(selectors.cited())
         return queryset
 
 
@@ -112,35 +108,3 @@ class TroopsKnownFilter(admin.SimpleListFilter):
         if self.value() == "known":
             return queryset.filter(reported_troops__isnull=False)
         return queryset
-
-
-class SeriesFilter(InputFilter):
-    title = "series"
-    parameter_name = "series"
-
-    def queryset(self, request, queryset):
-        return queryset.filter(series__iexact=self.value().strip()) if self.value() else queryset
-
-
-class FlagFilter(admin.SimpleListFilter):
-    """One of several boolean flags set (domains, focus)."""
-
-    flags: list[str] = []
-
-    def lookups(self, request, model_admin):
-        return [(flag, Exercise._meta.get_field(flag).verbose_name.capitalize()) for flag in self.flags]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(**{self.value(): True}) if self.value() in self.flags else queryset
-
-
-class DomainFilter(FlagFilter):
-    title = "domain"
-    parameter_name = "domain"
-    flags = Exercise.DOMAIN_FLAGS
-
-
-class FocusFilter(FlagFilter):
-    title = "focus"
-    parameter_name = "focus"
-    flags = Exercise.FOCUS_FLAGS

@@ -6,6 +6,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from exercises import services
 from exercises.models import Citation, Exercise, Source
 from exercises.models.sources import MAX_EXCERPT_WORDS
 
@@ -73,13 +74,10 @@ class ExerciseAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             seen = cleaned.get("seen_version")
-            # Lock the row for the rest of the admin's transaction (PostgreSQL; SQLite's IMMEDIATE
-            # transactions serialise writers), so no save can slip in between check and write.
-            current = Exercise.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
-            current = current.first()
-            if seen is None or current != seen:
-                raise ValidationError(describe_changes(self.instance.pk, seen or 0), code="stale")
-            self.instance.version = current
+            try:  # locks the row for the rest of the admin's transaction: no save slips in before ours
+                services.check_version(self.instance, set() if seen is None else {seen})
+            except services.StaleVersion:
+                raise ValidationError(describe_changes(self.instance.pk, seen or 0), code="stale") from None
         return cleaned
 
 

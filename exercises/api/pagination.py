@@ -1,5 +1,6 @@
+"""Page-number pagination that refuses bad pages and page sizes, for every list endpoint."""
+
 from django.core.paginator import InvalidPage
-from django.core.paginator import Paginator as DjangoPaginator
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -45,31 +46,14 @@ class StrictPageNumberPagination(PageNumberPagination):
         self.page_number(request)
         return super().paginate_queryset(queryset, request, view)  # an out-of-range page: DRF's 404
 
-    #: Above this many matches, a page is read by walking the exercises in order (EXISTS form);
-    #: below, by sorting the matches collected from the related table's index (IN form).
-    DENSE = 2000
-
-    def paginate_rows(self, exists_form, in_form, columns, request) -> list[dict]:
-        """One page of the filtered exercises as ``values(**columns)`` dicts.
-
-        The count runs on the IN form without the page's columns (counting the values() form would
-        join the tables its columns come from for nothing); the count then picks the form for the page.
-        """
+    def paginate_selected(self, request, select) -> list:
+        """The rows of the page a selector reads: ``select(number, size)`` returns a Django ``Page`` (see
+        ``exercises.selectors.exercise_page``); this paginator validates the parameters and answers with
+        the page's links and count, as for any page."""
         self.request = request
-        page_size = self.get_page_size(request)
-        number = self.page_number(request)
-        paginator = DjangoPaginator(in_form, page_size)
+        size, number = self.get_page_size(request), self.page_number(request)
         try:
-            self.page = paginator.page(paginator.num_pages if number == "last" else int(number))
+            self.page = select(number if number == "last" else int(number), size)
         except InvalidPage:
             raise NotFound("Invalid page.") from None
-        if not paginator.count:
-            return []
-        queryset = exists_form if paginator.count > self.DENSE else in_form
-        start = (self.page.number - 1) * page_size
-        # The page's ids first (a subquery with LIMIT), its columns after: per-row subqueries such as
-        # the aggregated participants then run for the page's rows only, not for every match.
-        ids = queryset.values("pk")[start : start + page_size]
-        ordering = queryset.query.order_by or queryset.model._meta.ordering
-        page = queryset.model._default_manager.filter(pk__in=ids).order_by(*ordering)
-        return list(page.values(*columns[0], **columns[1]))
+        return list(self.page.object_list)

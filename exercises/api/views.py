@@ -1,38 +1,21 @@
 """The API's endpoints: short declarations, with query shaping in ``get_queryset``."""
 
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, StreamingHttpResponse
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from exercises import models
-from exercises.api import serializers
-from exercises.api.exports import exercise_csv_rows, exercise_geojson_chunks
-from exercises.api.listing import AGGREGATES, FIELDS, DetailLinks, compact, split_parts
-from exercises.api.renderers import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer
-from exercises.choices import ThreatType
-from exercises.filtersets import MAX_VALUE_LENGTH, ExerciseFilterSet, MultiValueFilter, StatesFilter
+from exercises import filtersets, models, selectors, services
+from exercises.api import formats, serializers
+from exercises.api.errors import PreconditionFailed, PreconditionRequired
+from exercises.api.formats import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer
 
 READ_RENDERERS = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 GEO_RENDERERS = [*READ_RENDERERS, GeoJSONRenderer]
-
-
-class PreconditionFailed(APIException):
-    status_code = 412
-    default_detail = "The exercise changed since you read it: fetch it again and reapply your change."
-    default_code = "precondition_failed"
-
-
-class PreconditionRequired(APIException):
-    status_code = 428
-    default_detail = "Send If-Match with the ETag of the exercise you read, so no one else's edit is overwritten."
-    default_code = "precondition_required"
 
 
 def etag(exercise) -> str:
@@ -65,7 +48,8 @@ class StrictQueryMixin:
         """Parameters that may be given more than once: the multi-value filters, and the extras."""
         filterset_class = getattr(self, "filterset_class", None)
         filters_ = filterset_class.base_filters.items() if filterset_class is not None else ()
-        return {name for name, f in filters_ if isinstance(f, MultiValueFilter)} | set(self.extra_repeatable_params)
+        multi = {name for name, f in filters_ if isinstance(f, filtersets.MultiValueFilter)}
+        return multi | set(self.extra_repeatable_params)
 
     def initial(self, request, *args, **kwargs):
         # A method the endpoint does not have is a 405 whoever asks (DRF checks credentials first, so
@@ -83,10 +67,17 @@ class StrictQueryMixin:
                 errors[name] = ["Values may not contain NUL bytes."]
             elif len(values) > 1 and name not in repeatable:
                 errors[name] = ["Give this parameter once."]
-            elif any(len(value) > 10 * MAX_VALUE_LENGTH for value in values):
+            elif any(len(value) > 10 * filtersets.MAX_VALUE_LENGTH for value in values):
                 errors[name] = ["Value too long."]
         if errors:
             raise ValidationError(errors)
+
+    def valid_filterset(self, request):
+        """The endpoint's FilterSet on this request's parameters, validated: a 400 naming each bad one."""
+        filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset
 
     def perform_content_negotiation(self, request, force=False):
         try:
@@ -163,16 +154,13 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     queryset = models.Exercise.objects.all()
     lookup_field = "slug"
-    filterset_class = ExerciseFilterSet
+    filterset_class = filtersets.ExerciseFilterSet
     renderer_classes = GEO_RENDERERS
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
-            return queryset.select_related("organisation").prefetch_related(
-                Prefetch("participations", queryset=models.Participation.objects.select_related("state").order_by()),
-                Prefetch("locations", queryset=models.Location.objects.order_by("name")),
-            )
+            return queryset  # read by the selectors (list), never through a serializer
         if self.action in ("update", "partial_update", "destroy"):
             # Only the exercise's own row, locked until the write's transaction ends (PostgreSQL;
             # SQLite serialises writers). The answer is read afterwards with detail_queryset().
@@ -210,36 +198,34 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         if self.action == "list":
-            return serializers.ExerciseListSerializer
+            return serializers.ExerciseListSerializer  # the schema's description of formats.ROW
         if self.action == "retrieve":
             return serializers.ExerciseDetailSerializer
         return serializers.ExerciseWriteSerializer
 
     def list(self, request, *args, **kwargs):
-        if isinstance(request.accepted_renderer, BrowsableAPIRenderer):
-            return super().list(request, *args, **kwargs)  # the HTML page, with its filter form
-        filterset = self.filter_backends[0]().get_filterset(request, models.Exercise.objects.all(), self)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
+        """JSON pages (and the browsable page, which shows that JSON), CSV and GeoJSON: the compact rows
+        of formats.ROW, read by the selectors."""
+        filterset = self.valid_filterset(request)
         export = request.accepted_renderer.format
         if export in EXPORT_FORMATS:
             self.paginator.check_params(request)
-            return self.export(filterset.qs, export)
-        # The fast path: one COUNT, one query for the page's rows as values() with the participants
-        # and place names aggregated in it; rows built as plain dicts, not serializer fields.
-        exists_form, in_form = filterset.querysets(models.Exercise.objects.all())
-        rows = self.paginator.paginate_rows(exists_form, in_form, (FIELDS, AGGREGATES), request)
-        link = DetailLinks(request)
-        return self.paginator.get_paginated_response([compact(row, link) for row in split_parts(rows)])
+            return self.export(filterset, export)
+        rows = self.paginator.paginate_selected(
+            request, lambda number, size: selectors.exercise_page(filterset, number, size, formats.ROW_COLUMNS)
+        )
+        return self.paginator.get_paginated_response(list(formats.compact(rows, request)))
 
-    def export(self, queryset, export):
+    def export(self, filterset, export):
         if export == "csv":
+            chunks = selectors.exercise_chunks(filterset, formats.ROW_COLUMNS)
             response = StreamingHttpResponse(
-                exercise_csv_rows(queryset, self.request), content_type="text/csv; charset=utf-8"
+                formats.csv_chunks(chunks, self.request), content_type="text/csv; charset=utf-8"
             )
         else:
+            chunks = selectors.exercise_chunks(filterset, formats.ROW_COLUMNS, coordinates=True)
             response = StreamingHttpResponse(
-                exercise_geojson_chunks(queryset, self.request), content_type="application/geo+json"
+                formats.geojson_chunks(chunks, self.request), content_type="application/geo+json"
             )
         response["Content-Disposition"] = f'attachment; filename="exercises.{export}"'
         return response
@@ -256,13 +242,18 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return self.object
 
     def check_if_match(self, exercise):
-        """Writes must name the version they were based on (optimistic locking, as in the admin)."""
+        """Writes must name the version they were based on (optimistic locking, as in the admin): the
+        ETags in If-Match, or ``*`` for any."""
         header = self.request.headers.get("If-Match")
         if not header:
             raise PreconditionRequired()
         tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        if "*" not in tags and etag(exercise) not in tags:
-            raise PreconditionFailed()
+        versions = {tag[1:-1] for tag in tags if len(tag) > 2 and tag[0] == tag[-1] == '"'}
+        expected = None if "*" in tags else {int(v) for v in versions if v.isascii() and v.isdecimal()}
+        try:
+            services.check_version(exercise, expected, reread=False)  # get_object() read it under the lock
+        except services.StaleVersion:
+            raise PreconditionFailed() from None
 
     def update(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -296,16 +287,12 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return response
 
 
-class ExercisePartFilterSet(filters.FilterSet):
-    exercise = filters.CharFilter(field_name="exercise__slug", help_text="Slug of the exercise.")
-
-
 class ParticipationViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     """Which state took part in which exercise, in what role. Editors add and correct them here."""
 
     queryset = models.Participation.objects.select_related("exercise", "state").prefetch_related(cited())
     serializer_class = serializers.ParticipationWriteSerializer
-    filterset_class = ExercisePartFilterSet
+    filterset_class = filtersets.ExercisePartFilterSet
     renderer_classes = READ_RENDERERS
 
 
@@ -314,7 +301,7 @@ class TroopFigureViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     queryset = models.TroopFigure.objects.select_related("exercise", "state")
     serializer_class = serializers.TroopFigureWriteSerializer
-    filterset_class = ExercisePartFilterSet
+    filterset_class = filtersets.ExercisePartFilterSet
     renderer_classes = READ_RENDERERS
 
     def perform_create(self, serializer):
@@ -327,20 +314,6 @@ class TroopFigureViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
 
 # -- Reference data ----------------------------------------------------------------------------------
-class StateFilterSet(filters.FilterSet):
-    search = filters.CharFilter(method="filter_search", help_text="Part of a code or name.")
-    historical = filters.BooleanFilter(field_name="is_historical", help_text="true: former states only.")
-
-    class Meta:
-        model = models.State
-        fields = []
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(common_name__icontains=value) | Q(code__iexact=value) | Q(alpha2__iexact=value)
-        )
-
-
 class StateViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """States and territories (ISO 3166-1, and former ones from ISO 3166-3) with their exercise counts.
 
@@ -351,7 +324,7 @@ class StateViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet)
         models.State.objects.annotate(exercise_count=Count("participations")).prefetch_related("names").order_by("name")
     )
     serializer_class = serializers.StateSerializer
-    filterset_class = StateFilterSet
+    filterset_class = filtersets.StateFilterSet
     lookup_field = "code"
     renderer_classes = READ_RENDERERS
 
@@ -393,24 +366,11 @@ class OrganisationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelV
         return organisation
 
 
-class LocationFilterSet(filters.FilterSet):
-    state = StatesFilter(method="filter_state", help_text="State the place lies in (code or name).")
-    kind = filters.ChoiceFilter(choices=models.Location._meta.get_field("kind").choices)
-    search = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
-
-    class Meta:
-        model = models.Location
-        fields = []
-
-    def filter_state(self, queryset, name, value):
-        return queryset.filter(state__in=value)
-
-
 class LocationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Named places with coordinates; ``format=geojson`` gives them as points."""
 
     queryset = models.Location.objects.select_related("state")
-    filterset_class = LocationFilterSet
+    filterset_class = filtersets.LocationFilterSet
     renderer_classes = GEO_RENDERERS
 
     def get_serializer_class(self):
@@ -423,34 +383,12 @@ class LocationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewS
         return queryset
 
 
-class ScenarioFilterSet(filters.FilterSet):
-    exercise = filters.CharFilter(field_name="exercise__slug", help_text="Slug of the exercise.")
-    threat = MultiValueFilter(
-        field_name="threat_type",
-        lookup_expr="in",
-        choices=ThreatType.choices,
-        help_text="Threat type; any of several.",
-    )
-    country = StatesFilter(method="filter_country", help_text="States taking part in the episode.")
-    adversary = StatesFilter(method="filter_adversary", help_text="State the notional adversary stands for.")
-
-    class Meta:
-        model = models.Scenario
-        fields = []
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(states__in=value).distinct()
-
-    def filter_adversary(self, queryset, name, value):
-        return queryset.filter(adversary_state__in=value)
-
-
 class ScenarioViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Episodes of exercises: what was rehearsed, where, against whom, with which forces."""
 
     queryset = models.Scenario.objects.select_related("exercise", "adversary_state").prefetch_related(*scenario_parts())
     serializer_class = serializers.ScenarioListSerializer
-    filterset_class = ScenarioFilterSet
+    filterset_class = filtersets.ScenarioFilterSet
     renderer_classes = READ_RENDERERS
 
 
@@ -515,7 +453,7 @@ class StatsViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericView
 
     queryset = models.Exercise.objects.all()
     serializer_class = serializers.StatsSerializer
-    filterset_class = ExerciseFilterSet
+    filterset_class = filtersets.ExerciseFilterSet
     pagination_class = None
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
     extra_query_params = ("by",)
@@ -528,28 +466,4 @@ class StatsViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericView
         if unknown:
             raise ValidationError({"by": [f"Unknown series. Use: {', '.join(STAT_SERIES)}."]})
         series = requested or list(STAT_SERIES)
-        exercises = self.filter_queryset(self.get_queryset()).order_by()
-        totals = {"exercises": Count("pk"), "troops": Sum("reported_troops"), "with_troops": Count("reported_troops")}
-        result = {}
-        if "year" in series:
-            result["per_year"] = list(exercises.values("year").annotate(**totals).order_by("year"))
-        if "state" in series:
-            rows = (
-                models.Participation.objects.filter(exercise__in=exercises.values("pk"))
-                .values(code=F("state__code"), name=Coalesce(NullIf("state__common_name", Value("")), "state__name"))
-                .annotate(
-                    exercises=Count("exercise"),
-                    troops=Sum("exercise__reported_troops"),
-                    with_troops=Count("exercise__reported_troops"),
-                )
-                .order_by("-exercises", "code")
-            )
-            result["per_state"] = list(rows)
-        if "organisation" in series:
-            rows = (
-                exercises.values(acronym=F("organisation__acronym"))
-                .annotate(**totals)
-                .order_by("-exercises", "acronym")
-            )
-            result["per_organisation"] = list(rows)
-        return Response(result)
+        return Response(selectors.exercise_stats(self.valid_filterset(request), series))

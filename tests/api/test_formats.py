@@ -7,7 +7,7 @@ import json
 import pytest
 from django.http import StreamingHttpResponse
 
-from exercises.api.exports import EXERCISE_COLUMNS
+from exercises.api.formats import EXPORT_COLUMNS as EXERCISE_COLUMNS
 
 pytestmark = pytest.mark.django_db
 

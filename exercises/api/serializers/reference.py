@@ -1,0 +1,141 @@
+"""The reference endpoints' answers (states, organisations, sources) and the statistics."""
+
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from exercises.api.serializers.common import CitationSerializer, StateBriefSerializer
+from exercises.models import Citation, Membership, Organisation, Source, State
+
+
+class StateSerializer(serializers.ModelSerializer):
+    exercise_count = serializers.IntegerField(read_only=True)
+    names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = State
+        fields = [
+            "code",
+            "alpha2",
+            "alpha3",
+            "numeric",
+            "name",
+            "common_name",
+            "official_name",
+            "is_historical",
+            "withdrawn",
+            "names",
+            "exercise_count",
+        ]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    state = StateBriefSerializer(read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "state",
+            "status",
+            "started_on",
+            "started_precision",
+            "ended_on",
+            "ended_precision",
+            "notice_on",
+            "notes",
+            "citations",
+        ]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, read_only=True)
+    exercise_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "acronym",
+            "name",
+            "kind",
+            "founded",
+            "founded_precision",
+            "description",
+            "exercise_count",
+            "memberships",
+        ]
+
+
+class SupportSerializer(serializers.ModelSerializer):
+    """One fact a source supports: the record it is about and the excerpt."""
+
+    record = serializers.SerializerMethodField()
+    via = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Citation
+        fields = ["record", "field", "excerpt", "attributed_to", "via", "locator"]
+
+    @extend_schema_field({"type": "object", "properties": {"type": {"type": "string"}, "label": {"type": "string"}}})
+    def get_record(self, citation):
+        target, kind = citation.target, citation.target_name
+        record = {"type": kind, "label": str(target)}
+        exercise = target if kind == "exercise" else getattr(target, "exercise", None)
+        if exercise is not None:
+            record["exercise"] = exercise.slug
+        return record
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    citation_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "key",
+            "title",
+            "author",
+            "publisher",
+            "kind",
+            "published_on",
+            "published_precision",
+            "published_no_later_than",
+            "url",
+            "language",
+            "sha256",
+            "notes",
+            "citation_count",
+        ]
+
+
+class SourceDetailSerializer(SourceSerializer):
+    supports = SupportSerializer(source="citations", many=True, read_only=True)
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "supports"]
+
+
+# -- Statistics --------------------------------------------------------------------------------------
+class StatRowSerializer(serializers.Serializer):
+    exercises = serializers.IntegerField(help_text="Number of exercises.")
+    troops = serializers.IntegerField(allow_null=True, help_text="Sum of their reported troop figures.")
+    with_troops = serializers.IntegerField(help_text="How many of them report a figure.")
+
+
+class YearStatSerializer(StatRowSerializer):
+    year = serializers.IntegerField(allow_null=True)
+
+
+class StateStatSerializer(StatRowSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OrganisationStatSerializer(StatRowSerializer):
+    acronym = serializers.CharField(allow_null=True)
+
+
+@extend_schema_serializer(many=False)  # one object of series, though the view is a list
+class StatsSerializer(serializers.Serializer):
+    per_year = YearStatSerializer(many=True, required=False)
+    per_state = StateStatSerializer(many=True, required=False)
+    per_organisation = OrganisationStatSerializer(many=True, required=False)

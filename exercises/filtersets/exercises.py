@@ -1,0 +1,205 @@
+"""What each parameter of ``/api/v1/exercises/`` (and ``stats/``, and the admin's change list) means.
+
+The FilterSet validates the parameters (through the fields in ``fields.py``) and turns them into
+conditions; ``exercises.selectors`` runs the queries and chooses how conditions on related rows are
+written. The admin's list filters adapt this same FilterSet (``exercises.admin.filters``).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django_filters import rest_framework as filters
+
+from exercises.choices import Role, ThreatType
+from exercises.filtersets.filters import (
+    BBoxFilter,
+    CountFilter,
+    FastFilterSet,
+    LocationsFilter,
+    MultiValueFilter,
+    NullsLastOrderingFilter,
+    OrganisationsFilter,
+    PartialDateFilter,
+    SearchFilter,
+    StatesFilter,
+    YearFilter,
+)
+from exercises.models import Exercise, Participation, Scenario
+
+
+def _participations(states=None, role=None):
+    participations = Participation.objects.all()
+    if states is not None:
+        participations = participations.filter(state__in=states)
+    if role:
+        participations = participations.filter(role=role)
+    return participations
+
+
+class ExerciseFilterSet(FastFilterSet):
+    """The filters of ``/api/v1/exercises/`` (and ``stats/``)."""
+
+    country = StatesFilter(
+        method="filter_participants",
+        help_text="States that took part, any of them: ISO alpha-2 or alpha-3 codes or English names, any case; "
+        "repeat the parameter or separate with commas (country=KZ,Russia).",
+    )
+    country_all = StatesFilter(
+        method="filter_participants", help_text="States that all took part (same forms as country)."
+    )
+    role = filters.ChoiceFilter(
+        choices=Role.choices,
+        method="filter_participants",
+        help_text="Narrows country and country_all to states in this role; alone, exercises with any "
+        "participant in this role.",
+    )
+    year = YearFilter(field_name="year", help_text="The exercise's year (its start; its end if the start is unknown).")
+    year_min = YearFilter(field_name="year", lookup_expr="gte", help_text="Year at least this.")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", help_text="Year at most this.")
+    date_from = PartialDateFilter(
+        method="filter_dates",
+        help_text="Exercises whose span reaches this date or later (YYYY, YYYY-MM or YYYY-MM-DD). Partial "
+        "dates count by their precision: an exercise known only as 2011-09 overlaps 2011-09-25.",
+    )
+    date_to = PartialDateFilter(method="filter_dates", help_text="Exercises whose span begins by this date.")
+    organisation = OrganisationsFilter(
+        method="filter_organisation", help_text="Acronym of the organising body (CSTO, NATO); any of several."
+    )
+    troops_min = CountFilter(
+        field_name="reported_troops", lookup_expr="gte", help_text="Reported troop figure at least this."
+    )
+    troops_max = CountFilter(
+        field_name="reported_troops", lookup_expr="lte", help_text="Reported troop figure at most this."
+    )
+    threat = MultiValueFilter(
+        method="filter_threat",
+        choices=ThreatType.choices,
+        help_text="Threat type rehearsed in any episode; any of several. One of: " + ", ".join(ThreatType.values),
+    )
+    location = LocationsFilter(
+        method="filter_location", help_text="Location id, slug or name, where the exercise or an episode took place."
+    )
+    bbox = BBoxFilter(
+        method="filter_bbox",
+        help_text="min_lon,min_lat,max_lon,max_lat: exercises with a location inside this box.",
+    )
+    series = filters.CharFilter(
+        field_name="series", lookup_expr="iexact", help_text='The series, e.g. "Cobra Gold" (any case).'
+    )
+    domain = MultiValueFilter(
+        method="filter_flags",
+        choices=[(flag, Exercise.flag_label(flag)) for flag in Exercise.DOMAIN_FLAGS],
+        help_text="Domain coded for the exercise; any of: " + ", ".join(Exercise.DOMAIN_FLAGS),
+    )
+    focus = MultiValueFilter(
+        method="filter_flags",
+        choices=[(flag, Exercise.flag_label(flag)) for flag in Exercise.FOCUS_FLAGS],
+        help_text="Focus coded for the exercise; any of: " + ", ".join(Exercise.FOCUS_FLAGS),
+    )
+    parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the exercise whose phases to list.")
+    top_level = filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", help_text="true: only whole exercises, no phases."
+    )
+    search = SearchFilter(
+        method="filter_search",
+        help_text="Words (all of them, any case) in the name, series, alternative names, purpose, description, "
+        "episodes or place names.",
+    )
+    ordering = NullsLastOrderingFilter(
+        fields=[("span_start", "start_date"), ("year", "year"), ("reported_troops", "troops"), ("name", "name")],
+        help_text="start_date, year, troops or name; prefix - for descending; several separated by commas.",
+    )
+
+    class Meta:
+        model = Exercise
+        fields = []
+
+    #: How a condition on related rows is written (see :meth:`related`). The selectors choose it for
+    #: each query they run (exercises.selectors); a FilterSet used alone writes ``IN``.
+    EXISTS, IN = "exists", "in"
+    related_form = IN
+
+    def related(self, rows) -> Q:
+        """Exercises that some of ``rows`` (which have an ``exercise`` column) belong to: a correlated
+        ``EXISTS`` (the database can walk the exercises in the order asked for and stop after a page),
+        or ``id IN (...)`` (the matching ids collected from the related table's index: best for counting
+        and for rare matches)."""
+        if self.related_form == self.EXISTS:
+            return Q(Exists(rows.filter(exercise=OuterRef("pk"))))
+        return Q(pk__in=rows.values("exercise_id"))
+
+    def filtered(self, form: str, queryset=None):
+        """The filtered exercises (of ``queryset``, default the FilterSet's own), with every condition on
+        related rows written in ``form``. Call on a valid FilterSet."""
+        self.related_form = form
+        try:
+            return self.filter_queryset(self.queryset.all() if queryset is None else queryset)
+        finally:
+            del self.related_form
+
+    @property
+    def non_null_fields(self) -> set[str]:
+        data = self.form.cleaned_data
+        bounded = data.get("troops_min") is not None or data.get("troops_max") is not None
+        return {"reported_troops"} if bounded else set()
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            data = self.form.cleaned_data
+            for low, high in [("year_min", "year_max"), ("troops_min", "troops_max")]:
+                if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                    self.form.add_error(
+                        low, ValidationError("%(low)s is above %(high)s.", params={"low": low, "high": high})
+                    )
+            if data.get("date_from") and data.get("date_to") and data["date_from"][0] > data["date_to"][1]:
+                self.form.add_error("date_from", ValidationError("date_from is after date_to."))
+        return self.form.is_valid()
+
+    # Filters that read several parameters act once, on the first of them that is present.
+    def filter_participants(self, queryset, name, value):
+        data = self.form.cleaned_data
+        present = [n for n in ("country", "country_all", "role") if data.get(n)]
+        if name != present[0]:
+            return queryset
+        role = data.get("role") or None
+        if data.get("country"):
+            queryset = queryset.filter(self.related(_participations(data["country"], role)))
+        for state in data.get("country_all") or []:
+            queryset = queryset.filter(self.related(_participations([state], role)))
+        if role and not data.get("country") and not data.get("country_all"):
+            queryset = queryset.filter(self.related(_participations(role=role)))
+        return queryset
+
+    def filter_dates(self, queryset, name, value):
+        data = self.form.cleaned_data
+        if name == "date_to" and data.get("date_from"):
+            return queryset
+        if data.get("date_from"):
+            queryset = queryset.filter(span_end__gte=data["date_from"][0])
+        if data.get("date_to"):
+            queryset = queryset.filter(span_start__lte=data["date_to"][1])
+        return queryset
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(organisation__in=value)
+
+    def filter_threat(self, queryset, name, value):
+        return queryset.filter(self.related(Scenario.objects.filter(threat_type__in=value)))
+
+    def filter_location(self, queryset, name, value):
+        places = Exercise.locations.through.objects.filter(location__in=value)
+        episodes = Scenario.objects.filter(locations__in=value)
+        return queryset.filter(self.related(places) | self.related(episodes))
+
+    def filter_bbox(self, queryset, name, value):
+        min_lon, min_lat, max_lon, max_lat = value
+        places = Exercise.locations.through.objects.filter(
+            location__longitude__range=(min_lon, max_lon), location__latitude__range=(min_lat, max_lat)
+        )
+        return queryset.filter(self.related(places))
+
+    def filter_flags(self, queryset, name, value):
+        return queryset.filter(Q.create([(flag, True) for flag in value], connector=Q.OR))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)

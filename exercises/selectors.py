@@ -1,0 +1,196 @@
+"""Reads of exercises: a validated FilterSet in, the page, the count, the export chunks or the statistics out.
+
+This is the one place that chooses how a condition on related rows is written (``EXISTS`` or
+``IN``, see ``ExerciseFilterSet.related``) and how rows are read: ``values()`` dicts, no model
+instances; the participants and places of a page aggregated in its own query, or fetched for a chunk in
+one query each. The API's list, exports and statistics and the admin's change list call these.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Aggregate, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from exercises.filtersets import ExerciseFilterSet
+from exercises.models import Citation, Exercise, Participation
+
+EXISTS, IN = ExerciseFilterSet.EXISTS, ExerciseFilterSet.IN
+
+#: Parameters that narrow the exercises enough for correlated (EXISTS) checks of related rows to pay
+#: where no count tells how many rows match (exports, statistics, the admin's list).
+NARROWING = ("year", "year_min", "year_max", "date_from", "date_to", "organisation", "series", "parent")
+
+#: Above this many matches, a page is read by walking the exercises in order (EXISTS form); below, by
+#: sorting the matches collected from the related table's index (IN form).
+DENSE = 2000
+
+#: Rows per export chunk: read with a keyset on id (no OFFSET), written to the client as they come.
+CHUNK = 2000
+
+#: From a citation to the exercise it supports, directly or through one of the exercise's parts.
+CITED_PATHS = ("exercise", "participation__exercise", "troop_figure__exercise", "scenario__exercise", "force__exercise")
+
+
+class Concat(Aggregate):
+    """Values joined by ``|`` into one text (GROUP_CONCAT on SQLite, string_agg on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, '|')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
+
+
+def _joined(rows, column):
+    return Subquery(
+        rows.filter(exercise=OuterRef("pk")).order_by().values("exercise").annotate(v=Concat(column)).values("v")
+    )
+
+
+def _aggregates() -> dict:
+    """The page query's own columns for participants and place names: no extra query per page."""
+    return {
+        "participant_codes": _joined(Participation.objects.all(), "state__code"),
+        "place_names": _joined(Exercise.locations.through.objects.all(), "location__name"),
+    }
+
+
+def _split_parts(rows: list[dict]) -> list[dict]:
+    """Turn the aggregated columns into ``participants`` (sorted codes) and ``places`` (sorted
+    (name, latitude, longitude), coordinates not read)."""
+    for row in rows:
+        codes, names = row.pop("participant_codes"), row.pop("place_names")
+        row["participants"] = sorted(codes.split("|")) if codes else []
+        row["places"] = [(name, None, None) for name in sorted(names.split("|"))] if names else []
+    return rows
+
+
+def participant_codes(ids: list[int]) -> dict[int, list[str]]:
+    """The alpha-3 codes of each exercise's participants, sorted: one query for all of them."""
+    codes = defaultdict(list)
+    for exercise_id, code in (
+        Participation.objects.filter(exercise_id__in=ids)
+        .order_by("state__code")
+        .values_list("exercise_id", "state__code")
+    ):
+        codes[exercise_id].append(code)
+    return codes
+
+
+def _attach_parts(rows: list[dict]) -> list[dict]:
+    """Give each row its ``participants`` and its ``places`` with their coordinates: two queries."""
+    ids = [row["pk"] for row in rows]
+    participants, places = participant_codes(ids), defaultdict(list)
+    for exercise_id, name, latitude, longitude in (
+        Exercise.locations.through.objects.filter(exercise_id__in=ids)
+        .order_by("location__name")
+        .values_list("exercise_id", "location__name", "location__latitude", "location__longitude")
+    ):
+        places[exercise_id].append((name, latitude, longitude))
+    for row in rows:
+        row["participants"] = participants[row["pk"]]
+        row["places"] = places[row["pk"]]
+    return rows
+
+
+def _narrowed(filterset: ExerciseFilterSet) -> bool:
+    data = filterset.form.cleaned_data
+    return any(data.get(name) not in (None, "", []) for name in NARROWING)
+
+
+def exercise_queryset(filterset: ExerciseFilterSet, queryset=None):
+    """The filtered exercises where no count tells how many match: EXISTS where other parameters
+    already narrow them, IN otherwise."""
+    return filterset.filtered(EXISTS if _narrowed(filterset) else IN, queryset)
+
+
+def exercise_page(filterset: ExerciseFilterSet, number: int | str, size: int, columns: tuple[str, ...]) -> Page:
+    """Page ``number`` (or ``"last"``) of ``size`` filtered exercises. Its ``object_list`` holds ``values()``
+    dicts of ``columns`` (``pk`` among them) with ``participants`` and ``places`` (names only).
+
+    The count runs on the IN form without the page's columns (counting the values() form would join the
+    tables its columns come from for nothing); the count then picks the form for the page. Raises
+    ``django.core.paginator.InvalidPage`` for a page past the last.
+    """
+    in_form = filterset.filtered(IN)
+    paginator = Paginator(in_form, size)
+    page = paginator.page(paginator.num_pages if number == "last" else number)
+    if not paginator.count:
+        page.object_list = []
+        return page
+    queryset = filterset.filtered(EXISTS) if paginator.count > DENSE else in_form
+    start = (page.number - 1) * size
+    # The page's ids first (a subquery with LIMIT), its columns after: per-row subqueries such as the
+    # aggregated participants then run for the page's rows only, not for every match.
+    ids = queryset.values("pk")[start : start + size]
+    ordering = queryset.query.order_by or Exercise._meta.ordering
+    rows = Exercise.objects.filter(pk__in=ids).order_by(*ordering).values(*columns, **_aggregates())
+    page.object_list = _split_parts(list(rows))
+    return page
+
+
+def exercise_chunks(filterset: ExerciseFilterSet, columns: tuple[str, ...], coordinates=False) -> Iterator[list]:
+    """Every filtered exercise, :data:`CHUNK` rows at a time in id order, as :func:`exercise_page` gives
+    them; ``coordinates``: with the places' latitude and longitude (two more queries per chunk instead of
+    the aggregated columns)."""
+    rows = exercise_queryset(filterset).order_by("pk")
+    rows = rows.values(*columns) if coordinates else rows.values(*columns, **_aggregates())
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last)[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1]["pk"]
+        yield _attach_parts(chunk) if coordinates else _split_parts(chunk)
+
+
+def exercise_stats(filterset: ExerciseFilterSet, series: list[str]) -> dict[str, list[dict]]:
+    """Exercises and reported troops per year, per state and per organisation (``series``: which of
+    ``year``, ``state``, ``organisation``), one aggregate query each. An exercise counts fully for each
+    state that took part in it."""
+    exercises = exercise_queryset(filterset).order_by()
+    totals = {"exercises": Count("pk"), "troops": Sum("reported_troops"), "with_troops": Count("reported_troops")}
+    result = {}
+    if "year" in series:
+        result["per_year"] = list(exercises.values("year").annotate(**totals).order_by("year"))
+    if "state" in series:
+        rows = (
+            Participation.objects.filter(exercise__in=exercises.values("pk"))
+            .values(code=F("state__code"), name=Coalesce(NullIf("state__common_name", Value("")), "state__name"))
+            .annotate(
+                exercises=Count("exercise"),
+                troops=Sum("exercise__reported_troops"),
+                with_troops=Count("exercise__reported_troops"),
+            )
+            .order_by("-exercises", "code")
+        )
+        result["per_state"] = list(rows)
+    if "organisation" in series:
+        rows = exercises.values(acronym=F("organisation__acronym")).annotate(**totals).order_by("-exercises", "acronym")
+        result["per_organisation"] = list(rows)
+    return result
+
+
+def cited() -> Q:
+    """The exercise (the outer query's row) or one of its parts is cited: one indexed EXISTS per kind of
+    record (an OR across joins inside a single EXISTS would read every citation)."""
+    condition = Q()
+    for path in CITED_PATHS:
+        condition |= Q(Exists(Citation.objects.filter(**{path: OuterRef("pk")})))
+    return condition
+
+
+def source_counts(ids: list[int]) -> dict[int, int]:
+    """How many distinct sources each exercise cites, itself or through its parts: one indexed select per
+    kind of cited record, joined with UNION ALL."""
+    selects = [
+        Citation.objects.filter(**{f"{path}__in": ids}).values_list(path, "source_id").order_by()
+        for path in CITED_PATHS
+    ]
+    sources = defaultdict(set)
+    for exercise_id, source_id in selects[0].union(*selects[1:], all=True):
+        sources[exercise_id].add(source_id)
+    return {exercise_id: len(found) for exercise_id, found in sources.items()}

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from exercises.models import Exercise
+from exercises.models import Exercise, Force
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,12 @@ def test_exercise_change_form_shows_participations_figures_and_scenarios(staff_c
 
 def test_scenario_inline_offers_only_this_exercises_forces(staff_client):
     tsentr = Exercise.objects.get(slug="tsentr-2011-kazakhstan")
-    body = staff_client.get(reverse("admin:exercises_exercise_change", args=[tsentr.pk])).content.decode()
-    assert "Caspian Sea Flotilla" not in body.split('name="scenarios-TOTAL_FORMS"')[1]
+    response = staff_client.get(reverse("admin:exercises_exercise_change", args=[tsentr.pk]))
+    [scenarios] = [f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "scenarios"]
+    offered = {force.pk for form in scenarios.formset.forms for force in form.fields["forces"].queryset}
+    own = set(Force.objects.filter(exercise=tsentr).values_list("pk", flat=True))
+    assert len(own) == 10 and offered == own
+    assert "Caspian Sea Flotilla" not in response.content.decode().split('name="scenarios-TOTAL_FORMS"')[1]
 
 
 def test_exercise_changelist_lists_undated_exercises_last_like_the_api(staff_client):

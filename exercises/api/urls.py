@@ -6,11 +6,7 @@ from exercises.api import tokens, views
 app_name = "exercises-api"
 
 
-class Router(DefaultRouter):
-    """The API root lists every endpoint."""
-
-
-router = Router()
+router = DefaultRouter()  # its root lists every endpoint
 router.register("exercises", views.ExerciseViewSet, basename="exercise")
 router.register("participations", views.ParticipationViewSet, basename="participation")
 router.register("troop-figures", views.TroopFigureViewSet, basename="troopfigure")

@@ -1,16 +1,7 @@
-from exercises.models.exercises import (
-    Exercise,
-    ExerciseName,
-    ExerciseRelation,
-    ExternalIdentifier,
-    Force,
-    OrganisationParticipation,
-    Participation,
-    Scenario,
-    TroopFigure,
-)
+from exercises.models.exercises import Exercise, ExerciseName, ExerciseRelation, ExternalIdentifier
 from exercises.models.geography import Location, State, StateName, UnknownState, normalize_name
 from exercises.models.organisations import Membership, Organisation
+from exercises.models.parts import Force, OrganisationParticipation, Participation, Scenario, TroopFigure
 from exercises.models.sources import CITATION_TARGETS, Citation, Source
 
 __all__ = [

@@ -1,8 +1,12 @@
 """Bad input is a 400 naming the parameter and the reason: never a silent list, never a 500."""
 
+import json
+
 import pytest
 
 from exercises.api.urls import router
+from exercises.models import Location, Organisation, Scenario, State
+from tests.factories import exercise
 
 pytestmark = pytest.mark.django_db
 
@@ -210,16 +214,50 @@ def test_search_treats_like_wildcards_as_literal_text(api_client, url, wildcard)
     assert response.status_code == 200 and response.json()["count"] == 0  # no name holds these characters
 
 
+@pytest.fixture
+def two_of_each():
+    """Records that each match one of two values and not the other, for every multi-value parameter below."""
+    for acronym, code, threat, adversary, kind in [
+        ("NATO", "MN", "air_attack", "RU", "city_vicinity"),
+        ("SCO", "VN", "cyber", "BY", "region"),
+    ]:
+        created = exercise(participants=[code], organisation=Organisation.objects.get(acronym=acronym))
+        Scenario.objects.create(
+            exercise=created,
+            title=f"Against {adversary}",
+            threat_type=threat,
+            adversary_state=State.objects.lookup(adversary),
+            adversary_basis="stated",
+        )
+        Location.objects.create(
+            slug=f"place-in-{code}", name=f"Place in {code}", kind=kind, state=State.objects.lookup(code)
+        )
+
+
 @pytest.mark.parametrize(
-    "url, query",
+    "url, name, values",
     [
-        (URL, "organisation=CSTO&organisation=SCO"),
-        (URL, "country=KZ&country=RU"),
-        ("/api/v1/scenarios/", "adversary=RU&adversary=BY"),
-        ("/api/v1/locations/", "state=KZ&state=RU"),
-        ("/api/v1/stats/", "by=year&by=state"),
+        (URL, "organisation", ["NATO", "SCO"]),
+        (URL, "country", ["MN", "VN"]),
+        (URL, "threat", ["air_attack", "cyber"]),
+        ("/api/v1/scenarios/", "adversary", ["RU", "BY"]),
+        ("/api/v1/scenarios/", "threat", ["air_attack", "cyber"]),
+        ("/api/v1/locations/", "state", ["MN", "VN"]),
     ],
 )
-def test_multi_value_parameter_may_be_repeated(api_client, url, query):
-    response = api_client.get(f"{url}?{query}")
-    assert response.status_code == 200, response.content[:300]
+def test_repeated_multi_value_parameter_means_any_of_them_as_commas_do(api_client, two_of_each, url, name, values):
+    def listed(query):
+        response = api_client.get(f"{url}?{query}&page_size=1000")
+        assert response.status_code == 200, response.content[:300]
+        return sorted(json.dumps(row, sort_keys=True) for row in response.json()["results"])
+
+    each = [listed(f"{name}={value}") for value in values]
+    repeated = listed("&".join(f"{name}={value}" for value in values))
+    assert all(each), "each value should match something, or the union proves nothing"
+    assert repeated == sorted(set().union(*each)) == listed(f"{name}={','.join(values)}")
+    assert len(repeated) > max(len(rows) for rows in each)
+
+
+def test_repeated_statistics_series_give_each_series_once(api_client):
+    response = api_client.get("/api/v1/stats/?by=year&by=state")
+    assert response.status_code == 200 and set(response.json()) == {"per_year", "per_state"}

@@ -1,0 +1,90 @@
+"""What every endpoint does alike: strict query parameters, JSON errors, exports that are not paged."""
+
+from django.http import Http404
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.response import Response
+
+from exercises import filtersets
+from exercises.api.formats import EXPORT_FORMATS, FastJSONRenderer
+
+
+class StrictQueryMixin:
+    """Refuses query parameters the endpoint does not know, and values no parameter can hold.
+
+    A misspelt ``contry=`` is a 400 naming it, not a silently unfiltered list. Errors are always
+    JSON, whatever format was asked for.
+    """
+
+    extra_query_params: tuple[str, ...] = ()
+    #: Of those, the ones that take several values (the filters' own are found on the FilterSet).
+    extra_repeatable_params: tuple[str, ...] = ()
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {"format", *self.extra_query_params}
+        if getattr(self, "action", "list") == "list":
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                allowed |= set(filterset_class.base_filters)
+            paginator = getattr(self, "paginator", None)
+            if paginator is not None:
+                allowed |= {paginator.page_query_param, paginator.page_size_query_param}
+        return allowed
+
+    def repeatable_query_params(self) -> set[str]:
+        """Parameters that may be given more than once: the multi-value filters, and the extras."""
+        filterset_class = getattr(self, "filterset_class", None)
+        filters_ = filterset_class.base_filters.items() if filterset_class is not None else ()
+        multi = {name for name, f in filters_ if isinstance(f, filtersets.MultiValueFilter)}
+        return multi | set(self.extra_repeatable_params)
+
+    def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have is a 405 whoever asks (DRF checks credentials first, so
+        # a POST to a read-only endpoint was a 401 or 403, as if the right account could do it).
+        if not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        allowed = self.allowed_query_params()
+        repeatable = self.repeatable_query_params()
+        errors = {}
+        for name, values in request.query_params.lists():
+            if name not in allowed:
+                errors[name] = ["Unknown query parameter. This endpoint accepts: " + ", ".join(sorted(allowed)) + "."]
+            elif any("\x00" in value for value in values):
+                errors[name] = ["Values may not contain NUL bytes."]
+            elif len(values) > 1 and name not in repeatable:
+                errors[name] = ["Give this parameter once."]
+            elif any(len(value) > 10 * filtersets.MAX_VALUE_LENGTH for value in values):
+                errors[name] = ["Value too long."]
+        if errors:
+            raise ValidationError(errors)
+
+    def valid_filterset(self, request):
+        """The endpoint's FilterSet on this request's parameters, validated: a 400 naming each bad one."""
+        filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(r.format for r in self.get_renderers())
+            raise ValidationError({"format": [f"Unknown format. Use one of: {formats}."]}) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "status_code", 200) >= 400 and isinstance(response, Response):
+            renderer = getattr(request, "accepted_renderer", None)
+            if renderer is None or renderer.format in EXPORT_FORMATS:
+                request.accepted_renderer, request.accepted_media_type = FastJSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ExportMixin:
+    """Exports (CSV, GeoJSON) are whole result sets, not pages."""
+
+    def paginate_queryset(self, queryset):
+        if self.request.accepted_renderer.format in EXPORT_FORMATS:
+            self.paginator.check_params(self.request)
+            return None
+        return super().paginate_queryset(queryset)

@@ -1,0 +1,80 @@
+"""exercises.selectors: the one place that chooses how a query is written, and reads the rows."""
+
+import pytest
+from django.http import QueryDict
+
+from exercises import selectors
+from exercises.api.formats import ROW_COLUMNS
+from exercises.filtersets import ExerciseFilterSet
+from exercises.models import Exercise
+from tests.factories import exercise
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = ["", "country=RU", "country_all=RU,KZ", "role=host", "threat=air_attack", "year=2011&country=KG"]
+
+
+def valid(query: str) -> ExerciseFilterSet:
+    filterset = ExerciseFilterSet(QueryDict(query), queryset=Exercise.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return filterset
+
+
+def slugs(page) -> list[str]:
+    return [row["slug"] for row in page.object_list]
+
+
+@pytest.fixture
+def many():
+    for number in range(12):
+        exercise(participants=[("RU", "host"), "KZ"][: 1 + number % 2], year=2011)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_dense_page_read_by_exists_equals_the_in_form(many, monkeypatch, query):
+    sparse = slugs(selectors.exercise_page(valid(query), 1, 100, ROW_COLUMNS))
+    monkeypatch.setattr(selectors, "DENSE", 0)  # every page counts as dense: EXISTS form
+    assert slugs(selectors.exercise_page(valid(query), 1, 100, ROW_COLUMNS)) == sparse
+    assert sparse or query == "threat=air_attack"
+
+
+def test_exists_is_chosen_where_other_parameters_narrow_the_exercises():
+    assert "EXISTS" in str(selectors.exercise_queryset(valid("country=RU&year=2011")).query)
+    assert "EXISTS" not in str(selectors.exercise_queryset(valid("country=RU")).query)
+
+
+def test_the_page_counts_all_matches_and_holds_the_page(many):
+    page = selectors.exercise_page(valid("country=RU"), 2, 5, ROW_COLUMNS)
+    assert page.paginator.count == Exercise.objects.filter(participations__state__code="RUS").count()
+    assert len(page.object_list) == 5 and page.number == 2
+
+
+def test_last_page_is_the_last(many):
+    page = selectors.exercise_page(valid(""), "last", 5, ROW_COLUMNS)
+    assert page.number == page.paginator.num_pages and not page.has_next()
+
+
+def test_chunks_cover_every_match_once_in_id_order(many, monkeypatch):
+    monkeypatch.setattr(selectors, "CHUNK", 4)
+    chunks = list(selectors.exercise_chunks(valid("country=RU"), ROW_COLUMNS))
+    pks = [row["pk"] for chunk in chunks for row in chunk]
+    assert len(chunks) > 2 and pks == sorted(set(pks))
+    assert set(pks) == set(Exercise.objects.filter(participations__state__code="RUS").values_list("pk", flat=True))
+
+
+def test_chunks_with_coordinates_carry_the_places_points():
+    [[row]] = selectors.exercise_chunks(valid("country=KG&role=host"), ROW_COLUMNS, coordinates=True)
+    assert [(name, float(lat), float(lon)) for name, lat, lon in row["places"]] == [
+        ("Valley near Bishkek", 42.87, 74.59)
+    ]
+
+
+def test_participants_and_source_counts_of_the_seed_exercise():
+    tsentr = Exercise.objects.get(slug="tsentr-2011")
+    assert selectors.participant_codes([tsentr.pk])[tsentr.pk] == ["KAZ", "KGZ", "RUS", "TJK"]
+    assert selectors.source_counts([tsentr.pk]) == {tsentr.pk: 1}
+
+
+def test_statistics_count_each_exercise_once_per_year():
+    [row] = selectors.exercise_stats(valid("year=2011"), ["year"])["per_year"]
+    assert (row["year"], row["exercises"]) == (2011, Exercise.objects.filter(year=2011).count())

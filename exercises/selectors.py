@@ -174,7 +174,7 @@ def exercise_stats(filterset: ExerciseFilterSet, series: list[str]) -> dict[str,
     return result
 
 
-def cited() -> Q:
+def is_cited() -> Q:
     """The exercise (the outer query's row) or one of its parts is cited: one indexed EXISTS per kind of
     record (an OR across joins inside a single EXISTS would read every citation)."""
     condition = Q()

@@ -89,9 +89,9 @@ class SourceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(~selectors.cited())
+            return queryset.filter(~selectors.is_cited())
         if self.value() == "yes":
-            return queryset.filter(selectors.cited())
+            return queryset.filter(selectors.is_cited())
         return queryset
 
 

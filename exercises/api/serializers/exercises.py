@@ -110,6 +110,19 @@ class RelationSerializer(serializers.Serializer):
 
 ExerciseListSerializer = formats.row_serializer()
 
+#: What an exercise says of itself beyond the list row: read in its detail, written by editors.
+DESCRIBED_FIELDS = [
+    "purpose",
+    "description",
+    "notes",
+    "troops_text",
+    "participants_note",
+    *Exercise.DOMAIN_FLAGS,
+    *Exercise.FOCUS_FLAGS,
+    "needs_review",
+    "review_notes",
+]
+
 
 class ExerciseDetailSerializer(serializers.ModelSerializer):
     """An exercise with everything known about it, each figure with its citations.
@@ -147,15 +160,7 @@ class ExerciseDetailSerializer(serializers.ModelSerializer):
             "phases",
             "span_start",
             "span_end",
-            "purpose",
-            "description",
-            "notes",
-            "troops_text",
-            "participants_note",
-            *Exercise.DOMAIN_FLAGS,
-            *Exercise.FOCUS_FLAGS,
-            "needs_review",
-            "review_notes",
+            *DESCRIBED_FIELDS,
             "participations",
             "organisations_taking_part",
             "troop_figures",

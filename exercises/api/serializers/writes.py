@@ -5,7 +5,11 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from exercises.api.serializers.common import PartialDateField
-from exercises.api.serializers.exercises import ExerciseDetailSerializer, ParticipationRecordSerializer
+from exercises.api.serializers.exercises import (
+    DESCRIBED_FIELDS,
+    ExerciseDetailSerializer,
+    ParticipationRecordSerializer,
+)
 from exercises.models import Exercise, Organisation, Participation, State, TroopFigure, UnknownState
 
 
@@ -52,15 +56,7 @@ class ExerciseWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "end",
             "year",
             "series",
-            "purpose",
-            "description",
-            "notes",
-            "troops_text",
-            "participants_note",
-            *Exercise.DOMAIN_FLAGS,
-            *Exercise.FOCUS_FLAGS,
-            "needs_review",
-            "review_notes",
+            *DESCRIBED_FIELDS,
         ]
 
     def to_representation(self, instance):

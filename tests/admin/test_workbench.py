@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from exercises.models import Citation, Exercise, Participation, Source, State
 from exercises.roles import ANALYST, VIEWER
-from tests.admin_forms import add_inline_row, admin_post_data
+from tests.admin.forms import add_inline_row, admin_post_data
 from tests.factories import exercise
 
 pytestmark = pytest.mark.django_db

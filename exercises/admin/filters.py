@@ -38,25 +38,27 @@ class TypedFilterSetFilter(FilterSetFilter):
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "value": self.value() or "",
             "parameter_name": self.parameter_name,
+            "placeholder": self.placeholder,
             "hidden": [(k, v) for k, v in changelist.get_filters_params().items() if k != self.parameter_name],
         }
 
 
-def adapter(parameter: str, title: str, *, typed: bool = False) -> type[FilterSetFilter]:
-    """The change-list filter for the FilterSet's ``parameter``."""
+def adapter(parameter: str, title: str, placeholder: str | None = None) -> type[FilterSetFilter]:
+    """The change-list filter for the FilterSet's ``parameter``: typed into a box showing ``placeholder``,
+    or without one, links to the filter's choices."""
     assert parameter in ExerciseFilterSet.base_filters, parameter
-    base = TypedFilterSetFilter if typed else FilterSetFilter
+    base = FilterSetFilter if placeholder is None else TypedFilterSetFilter
     name = "".join(part.title() for part in parameter.split("_")) + "Filter"
-    return type(name, (base,), {"parameter_name": parameter, "title": title})
+    return type(name, (base,), {"parameter_name": parameter, "title": title, "placeholder": placeholder})
 
 
 #: The FilterSet's parameters the change list offers, in the sidebar's order.
 FILTERSET_FILTERS = [
-    adapter("country", "participating state (code or name)", typed=True),
-    adapter("country_all", "all of these states took part", typed=True),
+    adapter("country", "participating state (code or name)", "KZ, Russia, KGZ…"),
+    adapter("country_all", "states that all took part", "RU, BY…"),
     adapter("role", "role of a participant"),
     adapter("threat", "threat rehearsed"),
-    adapter("series", "series", typed=True),
+    adapter("series", "series", "Cobra Gold…"),
     adapter("domain", "domain"),
     adapter("focus", "focus"),
 ]

@@ -73,7 +73,7 @@ def test_search_box_covers_purpose_and_description_as_the_api_does(staff_client,
 
 def test_country_all_is_offered_in_the_sidebar(staff_client):
     body = staff_client.get(CHANGELIST).content.decode()
-    assert 'name="country_all"' in body and "all of these states took part" in body
+    assert 'name="country_all"' in body and "states that all took part" in body
 
 
 def test_unknown_state_is_an_error_message_with_the_apis_words_and_lists_nothing(staff_client, api_client):

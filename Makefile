@@ -39,11 +39,23 @@ test: lint
 		DATABASE_REPLICA_URLS="$$DATABASE_URL" $(BIN)/python -m pytest -q tests/test_replicas.py;; esac
 
 ## Production-style serving: gunicorn with WhiteNoise, against DATABASE_URL; needs SECRET_KEY and
-## ALLOWED_HOSTS in the environment (DEBUG stays off).
-serve-prod: $(STAMP)
-	$(BIN)/python manage.py collectstatic --no-input -v0
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+## ALLOWED_HOSTS in the environment (DEBUG stays off). Runs from a virtualenv of its own (.venv-prod)
+## holding the product's dependencies only: no development extras, no devtools.
+PROD_VENV := .venv-prod
+PROD_BIN := $(PROD_VENV)/bin
+PROD_STAMP := $(PROD_VENV)/.installed
+
+$(PROD_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(PROD_VENV)
+	$(PROD_BIN)/pip install --quiet --upgrade pip
+	$(PROD_BIN)/pip install --quiet .
+	touch $(PROD_STAMP)
+
+serve-prod: export DEBUG = 0
+serve-prod: $(PROD_STAMP)
+	$(PROD_BIN)/python manage.py collectstatic --no-input -v0
+	$(PROD_BIN)/python manage.py migrate --no-input
+	$(PROD_BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 ## Time the API on 100,000 synthetic exercises (build/bench.sqlite3, generated on the first run) against
 ## one SQL query per request (the floor) and, over HTTP, against Datasette. BENCH_ARGS="... --verbose" for plans;
@@ -56,7 +68,8 @@ bench: $(STAMP)
 	$(BIN)/python manage.py loaddata $(FIXTURES) -v 0
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
-## 30 s of mixed reads (wrk, 16 connections) against gunicorn with 2 workers while an analyst writes.
+## 30 s of mixed reads (wrk, 16 connections) against gunicorn with 2 workers while an analyst writes,
+## in a throwaway database beside DATABASE_URL's (migrated, fixtures loaded, removed afterwards).
 loadtest: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py loadtest --seconds $${SECONDS:-30}
 
@@ -76,4 +89,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-prod build .pytest_cache .ruff_cache

@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "exercises",
 ]
+if DEBUG:
+    # Development only (make run, bench, loadtest set DEBUG=1): the benchmark, the synthetic data
+    # generator, the load test and the fixture builders. Production (serve-prod) never has them.
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

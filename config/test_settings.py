@@ -1,4 +1,4 @@
-"""Settings for the test suite: the production module, with a throwaway key and a fast hasher."""
+"""Settings for the test suite: the production module, with a throwaway key, a fast hasher and the dev tools."""
 
 import os
 
@@ -6,6 +6,9 @@ os.environ.setdefault("SECRET_KEY", "test-suite-only-not-secret")
 
 from config.settings import *  # noqa: E402,F403
 
+# The suite tests the development tools too, whatever DEBUG says.
+if "devtools" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client and the browser tests' live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False

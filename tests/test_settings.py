@@ -69,7 +69,7 @@ def test_deploy_checks_are_clean_under_production_settings():
 def test_load_test_hands_the_server_a_url_that_parses_back_to_the_same_database():
     import dj_database_url
 
-    from exercises.loadtest import database_url
+    from devtools.loadtest import database_url
 
     database = {"ENGINE": "django.db.backends.postgresql", "USER": "ana", "PASSWORD": "p@ss/w:rd", "HOST": "db"}
     parsed = dj_database_url.parse(database_url(database | {"PORT": 5432, "NAME": "exercises"}))

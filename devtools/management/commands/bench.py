@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exercises import benchmarks
+from devtools.bench import BenchError
+from devtools.bench.runner import run
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if count < 1 or repeat < 1:
             raise CommandError("--count and --repeat must be at least 1.")
         try:
-            report = benchmarks.run(count, seed, repeat, verbose, not no_http, log=self.stderr.write)
-        except benchmarks.BenchError as exc:
+            report = run(count, seed, repeat, verbose, not no_http, log=self.stderr.write)
+        except BenchError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(report)

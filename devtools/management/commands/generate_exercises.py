@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exercises import synthetic
+from devtools import synthetic
 
 
 class Command(BaseCommand):

@@ -8,7 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Q
 
-from exercises import services, synthetic
+from devtools import synthetic
+from devtools.synthetic.vocabulary import FORMER_UNTIL
+from exercises import services
 from exercises.choices import DatePrecision
 from exercises.models import (
     CITATION_TARGETS,
@@ -146,7 +148,7 @@ def test_former_states_take_part_only_while_they_existed(generated):
         )
     )
     assert rows
-    assert all(year < synthetic.FORMER_UNTIL[code] for code, year in rows)
+    assert all(year < FORMER_UNTIL[code] for code, year in rows)
 
 
 def test_exercises_use_the_real_organisations(generated):

@@ -7,8 +7,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 
-from exercises import benchmarks, synthetic
-from exercises.benchmarks import Dialect, Floor, Question
+from devtools import synthetic
+from devtools.bench import floors
+from devtools.bench.floors import Dialect, Floor, Question
+from devtools.bench.runner import api_get
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +60,13 @@ def test_floor_gives_the_api_answer_to_every_question():
 def test_disagreement_between_floor_and_api_is_reported():
     synthetic.generate(300, seed=1)
     dialect = Dialect(connection.vendor)
-    right = next(q for q in benchmarks.questions(dialect, "x", 2000) if q.name == "all of two countries")
+    right = next(q for q in floors.questions(dialect, "x", 2000) if q.name == "all of two countries")
     wrong_floor = Floor("page", right.floor.sql, right.floor.count, {**right.floor.params, "second": -1})
     with override_settings(ALLOWED_HOSTS=["testserver"]):
-        api = benchmarks.api_get(Client(), right.path)
-    assert benchmarks.disagreement(right, api, benchmarks.floor_answer(right.floor)) is None
+        api = api_get(Client(), right.path)
+    assert floors.disagreement(right, api, floors.floor_answer(right.floor)) is None
     wrong = Question(right.name, right.path, wrong_floor)
-    assert benchmarks.disagreement(wrong, api, benchmarks.floor_answer(wrong_floor)).startswith("count")
+    assert floors.disagreement(wrong, api, floors.floor_answer(wrong_floor)).startswith("count")
 
 
 def test_verbose_prints_the_queries_and_plans():

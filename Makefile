@@ -36,7 +36,7 @@ test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@case "$$DATABASE_URL" in postgres*) \
 		echo "== Replica tests: reads through a replica alias mirroring the primary =="; \
-		DATABASE_REPLICA_URLS="$$DATABASE_URL" $(BIN)/python -m pytest -q tests/test_replicas.py;; esac
+		DATABASE_REPLICA_URLS="$$DATABASE_URL" $(BIN)/python -m pytest -q tests/config/test_replicas.py;; esac
 
 ## Production-style serving: gunicorn with WhiteNoise, against DATABASE_URL; needs SECRET_KEY and
 ## ALLOWED_HOSTS in the environment (DEBUG stays off). Runs from a virtualenv of its own (.venv-prod)

@@ -164,6 +164,16 @@ def test_corrected_file_updates_dates_and_figures(sample, tmp_path):
     assert (anorak.troop_figures.get().low, anorak.reported_troops) == (20000, 20000)
 
 
+def test_corrected_dates_move_an_analysts_undated_phase_with_its_exercise(sample, tmp_path):
+    anorak = exercise("mme92")
+    phase = Exercise.objects.create(name="Anorak Express 80, landing", slug="anorak-80-landing", parent=anorak)
+    assert (phase.year, phase.span_end) == (1980, dt.date(1980, 3, 19))
+    corrected = {"StartDate": "3/14/81", "s.year": "1981", "EndDate": "3/20/81", "e.year": "1981", "e.day": "20"}
+    import_mme(variant(tmp_path, {"mme92": corrected}))
+    phase.refresh_from_db()
+    assert (phase.year, phase.span_start, phase.span_end) == (1981, dt.date(1981, 3, 14), dt.date(1981, 3, 20))
+
+
 def test_reimport_keeps_analysts_own_participations(sample, tmp_path):
     readex = exercise("mme87")
     Participation.objects.create(exercise=readex, state=State.objects.lookup("France"), notes="From another source")

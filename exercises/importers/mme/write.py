@@ -316,9 +316,10 @@ class Writer:
         touched = {self.exercise_ids[identifier] for identifier in self.changed - self.created}
         stamp = {"updated_at": timezone.now(), "version": F("version") + 1}
         refigured = self.figure_exercises
+        # A changed exercise's undated phases (an analyst's, MME has none) follow its new dates.
         services.refresh_derived(sorted(refigured - touched), fields=("troops",))
-        services.refresh_derived(sorted(refigured & touched), fields=("troops",), **stamp)
-        services.refresh_derived(sorted(touched - refigured), fields=(), **stamp)
+        services.refresh_derived(sorted(refigured & touched), fields=("phases", "troops"), **stamp)
+        services.refresh_derived(sorted(touched - refigured), fields=("phases",), **stamp)
 
     # Citations ---------------------------------------------------------------------------------
     def wanted_citations(self) -> tuple[dict[str, dict], dict[str, str | None]]:

@@ -18,13 +18,17 @@ from exercises.models import Citation, Exercise, Participation
 
 EXISTS, IN = ExerciseFilterSet.EXISTS, ExerciseFilterSet.IN
 
-#: Parameters that narrow the exercises enough for correlated (EXISTS) checks of related rows to pay
-#: where no count tells how many rows match (exports, statistics, the admin's list).
-NARROWING = ("year", "year_min", "year_max", "date_from", "date_to", "organisation", "series", "parent")
+#: Parameters under which correlated (EXISTS) checks of related rows pay where no count tells how many
+#: rows match (exports, statistics, the admin's list): those that narrow the exercises by an index, and
+#: text search, whose IN form reads the whole of the related tables (names, scenarios, places) again for
+#: every statement, every export chunk included.
+NARROWING = ("year", "year_min", "year_max", "date_from", "date_to", "organisation", "series", "parent", "search")
 
 #: Above this many matches, a page is read by walking the exercises in order (EXISTS form); below, by
-#: sorting the matches collected from the related table's index (IN form).
+#: sorting the matches collected from the related tables' indexes (IN form). With text search the IN
+#: form has no index to use, so the walk pays from far fewer matches.
 DENSE = 2000
+DENSE_TEXT = 100
 
 #: Rows per export chunk: read with a keyset on id (no OFFSET), written to the client as they come.
 CHUNK = 2000
@@ -121,7 +125,8 @@ def exercise_page(filterset: ExerciseFilterSet, number: int | str, size: int, co
     if not paginator.count:
         page.object_list = []
         return page
-    queryset = filterset.filtered(EXISTS) if paginator.count > DENSE else in_form
+    dense = DENSE_TEXT if filterset.form.cleaned_data.get("search") else DENSE
+    queryset = filterset.filtered(EXISTS) if paginator.count > dense else in_form
     start = (page.number - 1) * size
     # The page's ids first (a subquery with LIMIT), its columns after: per-row subqueries such as the
     # aggregated participants then run for the page's rows only, not for every match.

@@ -8,6 +8,7 @@ exercise cites a source, and whether its troops are known.
 """
 
 from django.contrib import admin, messages
+from django.http import QueryDict
 
 from exercises import selectors
 from exercises.filtersets import ExerciseFilterSet
@@ -65,16 +66,18 @@ FILTERSET_FILTERS = [
 PARAMETERS = [f.parameter_name for f in FILTERSET_FILTERS]
 
 
-def apply_filterset(request, queryset):
-    """The change list's rows filtered by the FilterSet's parameters in the URL; a value the FilterSet
-    refuses is shown as an error message (with the API's wording) and lists nothing."""
-    data = request.GET.copy()
-    for name in list(data):
-        if name not in PARAMETERS:
-            del data[name]
+def apply_filterset(request, queryset, data=None):
+    """The change list's rows filtered by ``data`` (default: the FilterSet's parameters in the URL) through
+    the FilterSet and the selectors; a value the FilterSet refuses is shown as an error message (with the
+    API's wording) and lists nothing."""
+    if data is None:
+        data = {name: request.GET.getlist(name) for name in PARAMETERS if name in request.GET}
     if not data:
         return queryset
-    filterset = ExerciseFilterSet(data, queryset=queryset)
+    query = QueryDict(mutable=True)
+    for name, values in data.items():
+        query.setlist(name, values if isinstance(values, list) else [values])
+    filterset = ExerciseFilterSet(query, queryset=queryset)
     if not filterset.is_valid():
         for name, errors in filterset.errors.items():
             messages.error(request, f"{name}: {' '.join(errors)}")

@@ -202,4 +202,4 @@ class ExerciseFilterSet(FastFilterSet):
         return queryset.filter(Q.create([(flag, True) for flag in value], connector=Q.OR))
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, self.related)

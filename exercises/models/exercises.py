@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from exercises import dates
@@ -15,14 +15,18 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 class ExerciseQuerySet(models.QuerySet):
-    def search(self, text: str):
+    def search(self, text: str, related):
         """Exercises in which every word of ``text`` appears (any case) in the name, the series, the
         stated purpose, the description, an alternative name, a scenario's title, description or
-        adversary, or the name of a place it was held at. The API's ``search`` parameter and the admin's
-        search box both mean this. EXISTS for the related rows: no duplicate exercises, no DISTINCT."""
+        adversary, or the name of a place it was held at: what the API's ``search`` parameter and the
+        admin's search box mean (both through ``ExerciseFilterSet``).
+
+        ``related(rows)`` is the condition "the exercise has some of these rows" in the form the caller
+        chose (``ExerciseFilterSet.related``: a correlated EXISTS for a page, IN for a count), so no
+        exercise is listed twice and no DISTINCT is needed.
+        """
         from exercises.models.parts import Scenario  # parts.py builds on this module
 
-        places = Exercise.locations.through.objects.filter(exercise=OuterRef("pk"))
         queryset = self
         for word in text.split():
             queryset = queryset.filter(
@@ -30,13 +34,13 @@ class ExerciseQuerySet(models.QuerySet):
                 | Q(series__icontains=word)
                 | Q(purpose__icontains=word)
                 | Q(description__icontains=word)
-                | Exists(ExerciseName.objects.filter(exercise=OuterRef("pk"), name__icontains=word))
-                | Exists(
-                    Scenario.objects.filter(exercise=OuterRef("pk")).filter(
+                | related(ExerciseName.objects.filter(name__icontains=word))
+                | related(
+                    Scenario.objects.filter(
                         Q(title__icontains=word) | Q(description__icontains=word) | Q(adversary__icontains=word)
                     )
                 )
-                | Exists(places.filter(location__name__icontains=word))
+                | related(Exercise.locations.through.objects.filter(location__name__icontains=word))
             )
         return queryset
 

@@ -91,18 +91,23 @@ def inside(correlated: bool) -> str:
 
 
 def matches(dialect: Dialect, correlated: bool) -> str:
-    """The list's ``search``: name, purpose, description, series, alternative names or episodes."""
+    """The list's ``search``: name, purpose, description, series, alternative names, episodes or places."""
     like = f"{dialect.like} %(pattern)s"
     names = f"FROM exercises_exercisename n WHERE n.name {like}"
     episodes = f"FROM exercises_scenario c WHERE (c.title {like} OR c.description {like} OR c.adversary {like})"
+    places = (
+        f"FROM exercises_exercise_locations x JOIN exercises_location l ON l.id = x.location_id WHERE l.name {like}"
+    )
     own = f"e.name {like} OR e.purpose {like} OR e.description {like} OR e.series {like}"
     if correlated:
         named = f"EXISTS (SELECT 1 {names} AND n.exercise_id = e.id)"
         rehearsed = f"EXISTS (SELECT 1 {episodes} AND c.exercise_id = e.id)"
+        held = f"EXISTS (SELECT 1 {places} AND x.exercise_id = e.id)"
     else:
         named = f"e.id IN (SELECT n.exercise_id {names})"
         rehearsed = f"e.id IN (SELECT c.exercise_id {episodes})"
-    return f"({own} OR {named} OR {rehearsed})"
+        held = f"e.id IN (SELECT x.exercise_id {places})"
+    return f"({own} OR {named} OR {rehearsed} OR {held})"
 
 
 STATS_SQL = (

@@ -1,4 +1,5 @@
-"""The API's endpoints: short declarations, with query shaping in ``get_queryset``."""
+"""The API's endpoints: short declarations. Lists of exercises are read by ``exercises.selectors``;
+the other endpoints shape their queries in ``get_queryset``."""
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -167,8 +168,8 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         if not header:
             raise PreconditionRequired()
         tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        versions = {tag[1:-1] for tag in tags if len(tag) > 2 and tag[0] == tag[-1] == '"'}
-        expected = None if "*" in tags else {int(v) for v in versions if v.isascii() and v.isdecimal()}
+        # Entity tags match as text (RFC 9110): '"3"' is version 3, '"03"' or '3' is no version.
+        expected = None if "*" in tags else {exercise.version} if etag(exercise) in tags else set()
         try:
             services.check_version(exercise, expected, reread=False)  # get_object() read it under the lock
         except services.StaleVersion:

@@ -77,6 +77,30 @@ def test_editor_patches_an_exercise_with_if_match(editor_client):
     assert response["ETag"] != tag
 
 
+@pytest.mark.parametrize(
+    "header, status",
+    [
+        ("{tag}", 200),
+        ("W/{tag}", 200),
+        ('"1999", {tag}', 200),
+        ("*", 200),
+        ('"0{version}"', 412),  # entity tags match as text: a number written otherwise is another tag
+        ("{version}", 412),  # unquoted
+        ('"{version}', 412),
+        ("not a tag", 412),
+        ('"' + "9" * 5000 + '"', 412),
+    ],
+)
+def test_if_match_takes_the_etag_as_http_writes_it_and_nothing_else(editor_client, header, status):
+    tag = read_etag(editor_client)
+    header = header.format(tag=tag, version=tag.strip('"'))
+    response = editor_client.patch(
+        "/api/v1/exercises/tsentr-2011/", {"series": "Tagged"}, format="json", HTTP_IF_MATCH=header
+    )
+    assert response.status_code == status, response.content[:200]
+    assert (Exercise.objects.get(slug="tsentr-2011").series == "Tagged") is (status == 200)
+
+
 def test_write_without_if_match_is_428(editor_client):
     response = editor_client.patch("/api/v1/exercises/tsentr-2011/", {"series": "Tsentr"}, format="json")
     assert response.status_code == 428

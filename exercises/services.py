@@ -12,7 +12,7 @@ Every path that writes exercises calls these and repeats neither rule: the signa
 
 from collections.abc import Collection, Iterable, Iterator
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from exercises import dates
@@ -71,10 +71,11 @@ def headline(low: int | None, high: int | None) -> int | None:
     return low if low is not None else high
 
 
-def batches(ids: Iterable[int], size: int = BATCH) -> Iterator[list[int]]:
-    ids = list(dict.fromkeys(ids))
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    """``items`` in lists of at most ``size`` (statements stay under every database's parameter limit)."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 #: What :func:`refresh_derived` can recompute: an exercise's own year and span from its dates; the year
@@ -91,7 +92,7 @@ def refresh_derived(exercise_ids: Iterable[int], *, fields: Collection[str] = DE
     unknown = set(fields) - set(DERIVED)
     if unknown:
         raise ValueError(f"no derived fields {sorted(unknown)}; choose from {DERIVED}")
-    for ids in batches(exercise_ids):
+    for ids in batches(dict.fromkeys(exercise_ids)):
         if "dates" in fields:
             _refresh_dates(ids)
         if "phases" in fields:
@@ -102,32 +103,33 @@ def refresh_derived(exercise_ids: Iterable[int], *, fields: Collection[str] = DE
 
 
 def _refresh_dates(ids: list[int]) -> None:
-    rows = list(
-        Exercise.objects.filter(pk__in=ids).values(
-            "pk", "start_date", "end_date", "end_precision", "parent__year", *DERIVED_DATES
-        )
-    )
-    changed = []
-    for row in rows:
-        # Undated phases of a dated parent are _follow_parents' business (the parent may be in this set).
-        if row["parent__year"] and row["start_date"] is None and row["end_date"] is None:
-            continue
-        values = dates.span(row["start_date"], row["end_date"], row["end_precision"], row["year"])
-        if values != tuple(row[name] for name in DERIVED_DATES):
-            changed.append(Exercise(pk=row["pk"], **dict(zip(DERIVED_DATES, values, strict=True))))
-    if changed:
-        Exercise.objects.bulk_update(changed, DERIVED_DATES, batch_size=BATCH)
+    columns = ("pk", "start_date", "end_date", "end_precision", "parent_id", *DERIVED_DATES)
+    rows = Exercise.objects.filter(pk__in=ids).values(*columns)
+    # Undated phases are _follow_parents' business (their parent may be among these, its span changing).
+    _write_changed(row for row in rows if not (row["parent_id"] and not row["start_date"] and not row["end_date"]))
 
 
 def _follow_parents(ids: list[int]) -> None:
     """Undated phases of these exercises (or among them) take their parent's year and span."""
-    parent = Exercise.objects.filter(pk=OuterRef("parent_id"))
-    (
-        Exercise.objects.filter(Q(parent_id__in=ids) | Q(pk__in=ids), start_date__isnull=True, end_date__isnull=True)
-        .filter(parent__year__isnull=False)
-        .exclude(year=F("parent__year"), span_start=F("parent__span_start"), span_end=F("parent__span_end"))
-        .update(**{name: Subquery(parent.values(name)[:1]) for name in DERIVED_DATES})
+    parent = [f"parent__{name}" for name in DERIVED_DATES]
+    rows = (
+        Exercise.objects.filter(Q(parent_id__in=ids) | Q(pk__in=ids), parent__isnull=False)
+        .filter(start_date__isnull=True, end_date__isnull=True)
+        .values("pk", "start_date", "end_date", "end_precision", *DERIVED_DATES, *parent)
     )
+    _write_changed(rows, parents=True)
+
+
+def _write_changed(rows: Iterable[dict], parents: bool = False) -> None:
+    """Write the derived dates of the rows whose values :func:`derived_dates` changes, and only those."""
+    changed = []
+    for row in rows:
+        parent = {name: row[f"parent__{name}"] for name in DERIVED_DATES} if parents else None
+        values = derived_dates(row["start_date"], row["end_date"], row["end_precision"], row["year"], parent)
+        if values != tuple(row[name] for name in DERIVED_DATES):
+            changed.append(Exercise(pk=row["pk"], **dict(zip(DERIVED_DATES, values, strict=True))))
+    if changed:
+        Exercise.objects.bulk_update(changed, DERIVED_DATES, batch_size=BATCH)
 
 
 def check_version(exercise: Exercise, expected: Collection[int] | None, *, reread: bool = True) -> int:

@@ -39,7 +39,8 @@ def derive_exercise_dates(sender, instance, raw, **kwargs):
 def refresh_exercise_figures(sender, instance, raw, **kwargs):
     """Its reported figure, and its undated phases' year and span (its own dates were derived before
     the save)."""
-    services.refresh_derived([instance.pk], fields=("phases", "troops"))
+    # Its own dates were derived before the save; phases can follow only a dated exercise.
+    services.refresh_derived([instance.pk], fields=("phases", "troops") if instance.year is not None else ("troops",))
     instance.refresh_from_db(fields=["reported_troops"])
 
 

@@ -11,22 +11,16 @@ they did, for the importer to count and to mark the exercises that changed.
 Bulk writes skip ``save()`` and its receivers: the caller derives what they would (``services``).
 """
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Model
 
-#: Rows per statement (well under every database's parameter limit).
-BATCH = 500
-
-
-def batched(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+from exercises.services import BATCH, batches
 
 
 def delete_in_batches(model: type[Model], pks: Sequence[int]) -> None:
-    for batch in batched(pks):
+    for batch in batches(pks):
         model.objects.filter(pk__in=batch).delete()
 
 

@@ -144,8 +144,6 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_display = ["name", "year", "dates", "organisation", "participants", "reported_troops", "sources"]
     list_display_links = ["name"]
     list_filter = [
-        "year",
-        "organisation",
         *filters.FILTERSET_FILTERS,
         filters.SourceFilter,
         filters.TroopsKnownFilter,
@@ -155,6 +153,9 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation"]
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) of the whole table on filtered pages
+    # The FilterSet applies its parameters together, so a count per choice of one of them would need a
+    # query of its own per choice: no facet counts.
+    show_facets = admin.ShowFacets.NEVER
     date_hierarchy = "span_start"
     search_fields = ["name"]  # widened in get_search_results
     search_help_text = (

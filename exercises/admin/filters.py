@@ -12,6 +12,7 @@ from django.http import QueryDict
 
 from exercises import selectors
 from exercises.filtersets import ExerciseFilterSet
+from exercises.models import Exercise, Organisation
 
 
 class FilterSetFilter(admin.SimpleListFilter):
@@ -19,7 +20,11 @@ class FilterSetFilter(admin.SimpleListFilter):
 
     filterset_class = ExerciseFilterSet
 
+    options = None  # a callable giving (value, label) pairs, where the filter declares no choices
+
     def lookups(self, request, model_admin):
+        if self.options is not None:
+            return self.options()
         return self.filterset_class.base_filters[self.parameter_name].extra["choices"]
 
     def queryset(self, request, queryset):
@@ -44,17 +49,29 @@ class TypedFilterSetFilter(FilterSetFilter):
         }
 
 
-def adapter(parameter: str, title: str, placeholder: str | None = None) -> type[FilterSetFilter]:
+def adapter(parameter: str, title: str, placeholder: str | None = None, options=None) -> type[FilterSetFilter]:
     """The change-list filter for the FilterSet's ``parameter``: typed into a box showing ``placeholder``,
-    or without one, links to the filter's choices."""
+    or without one, links to the filter's choices (or to ``options()``)."""
     assert parameter in ExerciseFilterSet.base_filters, parameter
     base = FilterSetFilter if placeholder is None else TypedFilterSetFilter
     name = "".join(part.title() for part in parameter.split("_")) + "Filter"
-    return type(name, (base,), {"parameter_name": parameter, "title": title, "placeholder": placeholder})
+    attributes = {"parameter_name": parameter, "title": title, "placeholder": placeholder}
+    return type(name, (base,), attributes | {"options": staticmethod(options)} if options else attributes)
+
+
+def years():
+    years = Exercise.objects.filter(year__isnull=False).order_by("-year").values_list("year", flat=True).distinct()
+    return [(str(year), str(year)) for year in years]
+
+
+def organisations():
+    return list(Organisation.objects.order_by("acronym").values_list("acronym", "acronym"))
 
 
 #: The FilterSet's parameters the change list offers, in the sidebar's order.
 FILTERSET_FILTERS = [
+    adapter("year", "year", options=years),
+    adapter("organisation", "organisation", options=organisations),
     adapter("country", "participating state (code or name)", "KZ, Russia, KGZ…"),
     adapter("country_all", "states that all took part", "RU, BY…"),
     adapter("role", "role of a participant"),

@@ -25,6 +25,10 @@ QUERIES = [
     {"domain": "sea"},
     {"focus": "humanitarian"},
     {"country": "RU", "threat": "air_attack", "domain": "land"},
+    {"year": "2011"},
+    {"year": "2011", "country": "KG"},
+    {"organisation": "CSTO", "country": "UZ"},
+    {"organisation": "CSTO,NATO"},
 ]
 
 #: Words as typed into the search box and the API's search parameter.
@@ -87,3 +91,13 @@ def test_unknown_choice_is_an_error_message_not_a_crash(staff_client):
     response = staff_client.get(CHANGELIST, {"threat": "dragons"})
     assert response.status_code == 200 and list(response.context["cl"].result_list) == []
     assert "dragons is not one of" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_year_and_organisation_links_name_what_exists(staff_client):
+    body = staff_client.get(CHANGELIST).content.decode()
+    assert "?year=2011" in body and "?organisation=CSTO" in body
+
+
+def test_no_facet_counts_that_the_filterset_could_not_back(staff_client):
+    response = staff_client.get(CHANGELIST, {"_facets": "1", "country": "KZ"})
+    assert response.status_code == 200 and not response.context["cl"].add_facets

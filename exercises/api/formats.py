@@ -22,6 +22,8 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from exercises import dates
+from exercises.choices import DatePrecision
+from exercises.models.exercises import YEAR_MAX, YEAR_MIN
 
 EXPORT_FORMATS = ("csv", "geojson")
 
@@ -61,26 +63,29 @@ def _texts(help_text: str) -> Callable[[], serializers.Field]:
 
 
 def _precision(part: str) -> Callable[[], serializers.Field]:
-    return lambda: serializers.CharField(help_text=f"day, month, year or unknown: how precise the {part} is.")
+    return lambda: serializers.ChoiceField(DatePrecision.choices, help_text=f"How precise the {part} is.")
 
 
 ROW = (
-    column("slug", lambda: serializers.SlugField(help_text="The exercise's identifier in URLs.")),
-    column("name", lambda: serializers.CharField()),
+    column("slug", lambda: serializers.SlugField(max_length=200, help_text="The exercise's identifier in URLs.")),
+    column("name", lambda: serializers.CharField(max_length=200)),
     column("name_is_descriptive", lambda: serializers.BooleanField(help_text="No source names it: a description.")),
     partial_date("start"),
     column("start_precision", _precision("start")),
     partial_date("end"),
     column("end_precision", _precision("end")),
-    column("year", lambda: serializers.IntegerField(allow_null=True)),
+    column("year", lambda: serializers.IntegerField(allow_null=True, min_value=YEAR_MIN, max_value=YEAR_MAX)),
     column(
         "organisation",
         lambda: serializers.CharField(allow_null=True, help_text="Acronym of the organising body."),
         source="organisation__acronym",
     ),
-    column("series", lambda: serializers.CharField()),
+    column("series", lambda: serializers.CharField(max_length=200)),
     Field("participants", (), itemgetter("participants"), _texts("Alpha-3 codes of the participants, sorted.")),
-    column("reported_troops", lambda: serializers.IntegerField(allow_null=True)),
+    column(
+        "reported_troops",
+        lambda: serializers.IntegerField(allow_null=True, min_value=0, help_text="Its reported troop figure."),
+    ),
     Field("locations", (), lambda row: [name for name, _, _ in row["places"]], _texts("Names of its places.")),
     column(
         "parent",
@@ -115,12 +120,20 @@ class DetailLinks:
         return self.template.replace(self.MARK, slug)
 
 
-def compact(rows: Iterable[dict], request, fields: tuple[Field, ...] = LIST_FIELDS) -> Iterator[dict]:
-    """The compact rows (of ``fields``) of rows read by the selectors with :data:`ROW_COLUMNS`."""
+def values(rows: Iterable[dict], request, fields: tuple[Field, ...] = LIST_FIELDS) -> Iterator[list]:
+    """The values of ``fields`` for each row read by the selectors with :data:`ROW_COLUMNS`, in order."""
     link = DetailLinks(request)
+    makers = [field.value for field in fields]
     for row in rows:
         row["url"] = link(row["slug"])
-        yield {field.name: field.value(row) for field in fields}
+        yield [make(row) for make in makers]
+
+
+def compact(rows: Iterable[dict], request, fields: tuple[Field, ...] = LIST_FIELDS) -> Iterator[dict]:
+    """The compact rows (of ``fields``) of rows read by the selectors with :data:`ROW_COLUMNS`."""
+    names = [field.name for field in fields]
+    for row in values(rows, request, fields):
+        yield dict(zip(names, row, strict=True))
 
 
 # -- Exports of the exercise list, streamed a chunk at a time -----------------------------------------
@@ -135,8 +148,8 @@ def csv_chunks(chunks: Iterable[list[dict]], request) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(
-            [";".join(value) if isinstance(value, list) else value for value in item.values()]
-            for item in compact(chunk, request, ROW)
+            [";".join(value) if isinstance(value, list) else value for value in row]
+            for row in values(chunk, request, ROW)
         )
         yield buffer.getvalue()
 

@@ -16,6 +16,13 @@ def test_each_instance_has_its_own_copies_of_the_declared_filters():
         assert first.filters[name] is not declared and first.filters[name] is not second.filters[name]
 
 
+def test_copies_are_shallow_sharing_the_declared_configuration():
+    """The point of the class: no deep copy of each filter's configuration per request."""
+    filterset = ExerciseFilterSet(QueryDict(""))
+    for name, declared in ExerciseFilterSet.base_filters.items():
+        assert filterset.filters[name].extra is declared.extra
+
+
 def test_copies_belong_to_their_instance_and_model():
     filterset = ExerciseFilterSet(QueryDict(""))
     assert {f.parent for f in filterset.filters.values()} == {filterset}

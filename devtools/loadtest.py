@@ -1,8 +1,8 @@
 """A bounded load test on loopback, in a database of its own: gunicorn serves, wrk reads, an analyst
 writes, nothing is lost.
 
-``manage.py loadtest`` and ``tests/devtools/test_loadtest.py`` call :func:`run`. It makes a throwaway
-database beside the configured one (:func:`throwaway_database`: a fresh SQLite file in a temporary
+``manage.py loadtest`` calls :func:`run` (``tests/devtools/test_loadtest.py`` tests its pieces). It makes a
+throwaway database beside the configured one (:func:`throwaway_database`: a fresh SQLite file in a temporary
 folder, or a new database ``loadtest_<pid>_<hex>`` on the same PostgreSQL server), migrates it, loads
 the fixtures and creates there the analyst who writes (``change_exercise``) and their API token; the
 configured database is never written to. Each step in that database runs in a process of its own,
@@ -35,9 +35,6 @@ from urllib.parse import quote
 import dj_database_url
 from django.conf import settings
 
-#: The fixtures the throwaway database is loaded with: the same list as FIXTURES in tests/conftest.py
-#: and the Makefile.
-FIXTURES = ["sources", "states", "organisations", "locations", "tsentr-2011"]
 #: The analyst whose edits the load test makes; exists only in the throwaway database.
 WRITER = "load-test-writer"
 #: Set, in the processes that work in the throwaway database, to that database's name: the writer and
@@ -186,7 +183,7 @@ def prepare() -> None:
     if os.environ.get(THROWAWAY) != str(connection.settings_dict["NAME"]):
         raise RuntimeError("the load test creates its writer only in a throwaway database it made itself")
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("loaddata", *settings.SEED_FIXTURES, verbosity=0)
     user = get_user_model().objects.create_user(WRITER)  # no usable password: the token only
     user.user_permissions.add(Permission.objects.get(codename="change_exercise"))
     print(AuthToken.objects.create(user=user)[1])

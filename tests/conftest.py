@@ -1,12 +1,13 @@
 from contextlib import ExitStack, contextmanager
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-#: The fixtures `make run` loads, in order: the register of sources first, then what cites it.
-FIXTURES = ["sources", "states", "organisations", "locations", "tsentr-2011"]
+#: The fixtures `make run` loads, in order (config/settings.py).
+FIXTURES = settings.SEED_FIXTURES
 
 #: The password of the users `make_user` builds, unless told otherwise.
 PASSWORD = "a-long-test-password"

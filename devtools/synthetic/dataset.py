@@ -17,7 +17,6 @@ from exercises.models import (
     ExternalIdentifier,
     Force,
     Location,
-    Membership,
     Organisation,
     OrganisationParticipation,
     Participation,
@@ -114,23 +113,6 @@ def clear() -> int:
     return count
 
 
-#: The natural key of each model synthetic rows point at: rows are compared by these, never by id.
-NATURAL_KEYS = {
-    Exercise: ["slug"],
-    State: ["code"],
-    Organisation: ["acronym"],
-    Source: ["key"],
-    Location: ["slug"],
-    Participation: ["exercise__slug", "state__code"],
-    TroopFigure: ["exercise__slug", "key"],
-    Scenario: ["exercise__slug", "key"],
-    Force: ["exercise__slug", "key"],
-    ExerciseRelation: ["from_exercise__slug", "to_exercise__slug", "kind"],
-    Membership: ["organisation__acronym", "state__code", "started_on"],
-    OrganisationParticipation: ["exercise__slug", "organisation__acronym"],
-}
-
-
 def columns(model) -> list[str]:
     """Every stored column of ``model`` except ids and timestamps, relations by their natural key."""
     names = []
@@ -138,7 +120,9 @@ def columns(model) -> list[str]:
         if model_field.primary_key or model_field.name in ("created_at", "updated_at"):
             continue
         if model_field.is_relation:
-            names += [f"{model_field.name}__{key}" for key in NATURAL_KEYS[model_field.related_model]]
+            # Related rows by their natural key's lookups (NaturalKeyManager), never by id.
+            lookups = model_field.related_model._default_manager.lookups
+            names += [f"{model_field.name}__{key}" for key in lookups]
         else:
             names.append(model_field.name)
     return names

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -80,3 +81,9 @@ def test_load_test_hands_the_server_a_url_that_parses_back_to_the_same_database(
         5432,
         "exercises",
     )
+
+
+def test_the_makefile_loads_the_seed_fixtures_the_settings_name():
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    [line] = [line for line in makefile.splitlines() if line.startswith("FIXTURES :=")]
+    assert line.split(":=")[1].split() == settings.SEED_FIXTURES

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from exercises.choices import DatePrecision
-from exercises.importers.mme.dates import expand_year, read_date
+from exercises.importers.mme.dates import YEARS, read_date
 from exercises.importers.partial_dates import PartialDate
 from tests.importers.mme_sample import exercise
 
@@ -27,12 +27,12 @@ def test_two_digit_years(sample):
 
 @pytest.mark.parametrize(("digits", "year"), [("80", 1980), ("99", 1999), ("00", 2000), ("30", 2030)])
 def test_two_digit_year_rule(digits, year):
-    assert expand_year(digits) == year
+    assert YEARS.expand(digits) == year
 
 
 def test_two_digit_year_outside_the_rule_is_refused():
     with pytest.raises(ValueError, match="neither 80-99 nor 00-30"):
-        expand_year("45")
+        YEARS.expand("45")
 
 
 def test_date_columns_fill_in_missing_parts(sample):

@@ -2,7 +2,8 @@
 
 Dates
     StartDate and EndDate come as ``m/d/yy`` (two-digit years 80-99 are 19xx, 00-30 are 20xx) or as
-    ``yyyy-mm-xx`` (xx: the day is unknown, so month precision). s.year/s.month/s.day and e.* fill in
+    ``yyyy-mm-xx`` (xx: the day is unknown, so month precision); the shared rules also read ``m/xx/yy``
+    (JME's form; MME v7 never writes it). s.year/s.month/s.day and e.* fill in
     the parts the text leaves unknown and are checked against it: where they disagree the text wins and
     the row is flagged. "-9" or nothing is unknown. A date is stored as the first day of its known period
     with its precision. An impossible day or month is dropped to the coarser precision, flagged. An end
@@ -16,11 +17,6 @@ from exercises.importers.partial_dates import read_date as read_partial_date
 DATE_COLUMNS = ("StartDate", "s.year", "s.month", "s.day", "EndDate", "e.year", "e.month", "e.day")
 #: MME's two-digit years: 80-99 are 19xx, 00-30 are 20xx.
 YEARS = YearWindow(1980, 2030)
-
-
-def expand_year(digits: str) -> int:
-    """A year from MME's ``m/d/yy``: 80-99 are 19xx, 00-30 are 20xx, four digits are themselves."""
-    return YEARS.expand(digits)
 
 
 def read_date(row: dict[str, str], column: str, prefix: str) -> tuple[PartialDate, list[str]]:

@@ -23,7 +23,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from exercises import dates
 from exercises.choices import DatePrecision
-from exercises.models.exercises import YEAR_MAX, YEAR_MIN
+from exercises.models.exercises import YEAR_MAX, YEAR_MIN, Exercise
 
 EXPORT_FORMATS = ("csv", "geojson")
 
@@ -52,8 +52,10 @@ def partial_date(part: str) -> Field:
         part,
         (date, precision),
         lambda row: dates.format_partial(row[date], row[precision]),
-        lambda: serializers.CharField(
-            allow_null=True, help_text=f"The {part} as a partial date: YYYY, YYYY-MM or YYYY-MM-DD; null if unknown."
+        lambda: serializers.RegexField(
+            r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            allow_null=True,
+            help_text=f"The {part} as a partial date: YYYY, YYYY-MM or YYYY-MM-DD (2011-09); null if unknown.",
         ),
     )
 
@@ -62,25 +64,34 @@ def _texts(help_text: str) -> Callable[[], serializers.Field]:
     return lambda: serializers.ListField(child=serializers.CharField(), help_text=help_text)
 
 
+def _help(name: str) -> str:
+    return str(Exercise._meta.get_field(name).help_text)
+
+
 def _precision(part: str) -> Callable[[], serializers.Field]:
     return lambda: serializers.ChoiceField(DatePrecision.choices, help_text=f"How precise the {part} is.")
 
 
 ROW = (
     column("slug", lambda: serializers.SlugField(max_length=200, help_text="The exercise's identifier in URLs.")),
-    column("name", lambda: serializers.CharField(max_length=200)),
+    column("name", lambda: serializers.CharField(max_length=200, help_text=_help("name"))),
     column("name_is_descriptive", lambda: serializers.BooleanField(help_text="No source names it: a description.")),
     partial_date("start"),
     column("start_precision", _precision("start")),
     partial_date("end"),
     column("end_precision", _precision("end")),
-    column("year", lambda: serializers.IntegerField(allow_null=True, min_value=YEAR_MIN, max_value=YEAR_MAX)),
+    column(
+        "year",
+        lambda: serializers.IntegerField(
+            allow_null=True, min_value=YEAR_MIN, max_value=YEAR_MAX, help_text=_help("year")
+        ),
+    ),
     column(
         "organisation",
         lambda: serializers.CharField(allow_null=True, help_text="Acronym of the organising body."),
         source="organisation__acronym",
     ),
-    column("series", lambda: serializers.CharField(max_length=200)),
+    column("series", lambda: serializers.CharField(max_length=200, help_text=_help("series"))),
     Field("participants", (), itemgetter("participants"), _texts("Alpha-3 codes of the participants, sorted.")),
     column(
         "reported_troops",
@@ -106,6 +117,20 @@ EXPORT_COLUMNS = [field.name for field in ROW]
 def row_serializer() -> type[serializers.Serializer]:
     """A serializer that documents the JSON list's row in the schema (rows are built by :func:`compact`)."""
     return type("ExerciseListSerializer", (serializers.Serializer,), {f.name: f.doc() for f in LIST_FIELDS})
+
+
+def row_of(exercise) -> dict:
+    """The row the selectors would read for one exercise instance (with its participations' states and
+    its places prefetched, places by name): the detail shows the list row's fields from it."""
+    row = {}
+    for path in ROW_COLUMNS:
+        value = exercise
+        for part in path.split("__"):
+            value = None if value is None else getattr(value, part)
+        row[path] = value
+    row["participants"] = sorted(participation.state.code for participation in exercise.participations.all())
+    row["places"] = [(place.name, place.latitude, place.longitude) for place in exercise.locations.all()]
+    return row
 
 
 class DetailLinks:

@@ -12,7 +12,6 @@ from exercises.api.serializers.common import (
     CitationSerializer,
     ExerciseRefSerializer,
     LocationSerializer,
-    PartialDateField,
     StateBriefSerializer,
 )
 from exercises.models import Exercise, Force, Participation, Scenario, TroopFigure
@@ -124,18 +123,40 @@ DESCRIBED_FIELDS = [
 ]
 
 
-class ExerciseDetailSerializer(serializers.ModelSerializer):
+class RowValue(serializers.Field):
+    """A field of the list row (formats.ROW) in the detail, made as the list makes it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, exercise):
+        return self.parent.row(exercise)[self.field_name]
+
+
+#: The list row's fields, documented as formats.ROW documents them; ``locations`` the detail gives in full.
+RowFields = type(
+    "RowFields",
+    (serializers.Serializer,),
+    {
+        f.name: extend_schema_field(f.doc())(type(f"{f.name.title()}Value", (RowValue,), {}))()
+        for f in formats.LIST_FIELDS
+        if f.name != "locations"
+    },
+)
+
+
+class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
     """An exercise with everything known about it, each figure with its citations.
 
-    It starts with the list row's fields (formats.ROW), read here from the instance; ``locations`` are
-    the places in full rather than their names.
+    It starts with the list row's fields, made by formats.ROW from the instance (``formats.row_of``) as
+    the list makes them from its rows; ``locations`` are the places in full rather than their names.
     """
 
-    url = serializers.HyperlinkedIdentityField(view_name="exercises-api:exercise-detail", lookup_field="slug")
-    organisation = serializers.SlugRelatedField(slug_field="acronym", read_only=True, allow_null=True)
-    start = PartialDateField("start", read_only=True)
-    end = PartialDateField("end", read_only=True)
-    participants = serializers.SerializerMethodField()
+    def row(self, exercise) -> dict:
+        if getattr(self, "_row", (None, None))[0] is not exercise:
+            [values] = formats.compact([formats.row_of(exercise)], self.context["request"])
+            self._row = (exercise, values)
+        return self._row[1]
 
     parent = ExerciseRefSerializer(read_only=True, allow_null=True)
     phases = ExerciseRefSerializer(many=True, read_only=True)
@@ -173,10 +194,6 @@ class ExerciseDetailSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-    @extend_schema_field({"type": "array", "items": {"type": "string"}, "example": ["KAZ", "KGZ"]})
-    def get_participants(self, exercise):
-        return sorted(p.state.code for p in exercise.participations.all())
 
     @extend_schema_field(RelationSerializer(many=True))
     def get_related(self, exercise):

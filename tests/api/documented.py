@@ -1,0 +1,22 @@
+"""The exercise list's row as the README documents it: what clients depend on, pinned here once."""
+
+#: The JSON list's row, in order.
+LIST_ROW = [
+    "slug",
+    "name",
+    "name_is_descriptive",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "year",
+    "organisation",
+    "series",
+    "participants",
+    "reported_troops",
+    "locations",
+    "url",
+]
+
+#: The CSV export's columns, in order: the row and the parent.
+CSV_COLUMNS = [*LIST_ROW[:-1], "parent", "url"]

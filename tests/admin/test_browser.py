@@ -30,6 +30,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -113,13 +114,16 @@ def choose(driver, container, text):
     container.find_element(By.CSS_SELECTOR, ".select2-selection").click()
     search = wait(driver, EC.visibility_of_element_located((By.CSS_SELECTOR, ".select2-container--open input")))
     search.send_keys(text)
-    option = wait(
-        driver,
-        EC.element_to_be_clickable(
-            (By.XPATH, f"//li[contains(@class,'select2-results__option') and contains(., '{text}')]")
-        ),
-    )
-    option.click()
+    found = (By.XPATH, f"//li[contains(@class,'select2-results__option') and contains(., '{text}')]")
+    # select2 redraws its results as each keystroke's answer arrives: an option found in an earlier
+    # answer can be gone by the click. Find it again until the click lands.
+    for _ in range(5):
+        try:
+            wait(driver, EC.element_to_be_clickable(found)).click()
+            break
+        except StaleElementReferenceException:
+            continue
+    wait(driver, lambda d: text in container.find_element(By.CSS_SELECTOR, ".select2-selection").text)
 
 
 def add_row(driver, group_id):

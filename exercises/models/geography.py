@@ -208,7 +208,7 @@ class Location(models.Model):
     objects = NaturalKeyManager("slug")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "slug"]  # two places may share a name: the slug breaks the tie
         indexes = [models.Index(fields=["longitude", "latitude"], name="location_lon_lat_idx")]
         constraints = [
             models.CheckConstraint(

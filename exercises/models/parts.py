@@ -103,7 +103,7 @@ class TroopFigure(models.Model):
     objects = NaturalKeyManager("exercise__slug", "key")  # no identity of its own: a key within its exercise
 
     class Meta:
-        ordering = ["exercise", "state", "-is_reported", "low"]
+        ordering = ["exercise", "state", "-is_reported", "low", "key"]
         constraints = [
             models.UniqueConstraint(fields=["exercise", "key"], name="troop_figure_key_unique"),
             models.CheckConstraint(
@@ -187,7 +187,7 @@ class Force(models.Model):
     objects = NaturalKeyManager("exercise__slug", "key")  # no identity of its own: a key within its exercise
 
     class Meta:
-        ordering = ["exercise", "side", "name"]
+        ordering = ["exercise", "side", "name", "key"]
         constraints = [models.UniqueConstraint(fields=["exercise", "key"], name="force_key_unique")]
 
     def __str__(self):
@@ -231,7 +231,7 @@ class Scenario(models.Model):
     objects = NaturalKeyManager("exercise__slug", "key")  # no identity of its own: a key within its exercise
 
     class Meta:
-        ordering = ["exercise", "sequence", "title"]
+        ordering = ["exercise", "sequence", "title", "key"]
         constraints = [
             models.UniqueConstraint(fields=["exercise", "key"], name="scenario_key_unique"),
             models.CheckConstraint(

@@ -8,15 +8,33 @@ Every path that writes exercises calls these and repeats neither rule: the signa
   set of exercises after their dates, parents or troop figures were written in bulk.
 - ``check_version(exercise, expected)``: optimistic locking; ``StaleVersion`` if someone else's edit
   came first.
+
+How many sources attest an exercise, and where they disagree (``refresh_derived(..., fields=("sources",))``)
+    ``source_count`` counts the distinct sources of the citations of the exercise and of its parts
+    (participations, organisations taking part, troop figures, scenarios, forces) and of its source
+    records (``ExternalIdentifier``). The ``disputed_*`` flags say that two sources disagree:
+
+    - participants: two sources that each name at least two participants (states or organisations
+      taking part, through their citations) name different sets. A source that names one participant
+      speaks of that one (a state television on its own contingent), not of who else was absent.
+    - dates: two source records give a start, or an end, whose periods exclude each other; a date
+      known to the month agrees with every day of that month (``1991-05`` and ``1991-05-12`` agree).
+    - places: two source records both name places and no place of one meets a place of the other
+      (the same text once case and punctuation are ignored, or one's words contained in the other's:
+      "Chelyabinsk" meets "Chelyabinsk, Russia").
+    - troops: two sources give whole-exercise troop figures whose ranges do not overlap ("about" is
+      taken as 10% either way, "at least" as unbounded above, "up to" as from zero).
 """
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from exercises import dates
-from exercises.models import Exercise, TroopFigure
+from exercises.choices import Qualifier
+from exercises.models import Citation, Exercise, ExternalIdentifier, TroopFigure, normalize_name
 
 #: Exercises per statement when a set of them is refreshed (well under every database's parameter limit).
 BATCH = 500
@@ -79,8 +97,9 @@ def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
 
 
 #: What :func:`refresh_derived` can recompute: an exercise's own year and span from its dates; the year
-#: and span of its undated phases from its own; its reported troops from its reported figure.
-DERIVED = ("dates", "phases", "troops")
+#: and span of its undated phases from its own; its reported troops from its reported figure; the
+#: number of sources that attest it and the fields they dispute.
+DERIVED = ("dates", "phases", "troops", "sources")
 
 
 def refresh_derived(exercise_ids: Iterable[int], *, fields: Collection[str] = DERIVED, **also) -> None:
@@ -100,6 +119,8 @@ def refresh_derived(exercise_ids: Iterable[int], *, fields: Collection[str] = DE
         if "troops" in fields or also:
             updates = ({"reported_troops": reported_troops()} if "troops" in fields else {}) | also
             Exercise.objects.filter(pk__in=ids).update(**updates)
+        if "sources" in fields:
+            _refresh_sources(ids)
 
 
 def _refresh_dates(ids: list[int]) -> None:
@@ -130,6 +151,117 @@ def _write_changed(rows: Iterable[dict], parents: bool = False) -> None:
             changed.append(Exercise(pk=row["pk"], **dict(zip(DERIVED_DATES, values, strict=True))))
     if changed:
         Exercise.objects.bulk_update(changed, DERIVED_DATES, batch_size=BATCH)
+
+
+# -- Sources and disputes -----------------------------------------------------------------------------
+#: The parts whose citations attest an exercise (each has ``exercise_id``).
+ATTESTED_PARTS = ("participation", "organisation_participation", "troop_figure", "scenario", "force")
+SOURCE_FIELDS = ("source_count", *(f"disputed_{name}" for name in Exercise.DISPUTABLE))
+
+
+def _refresh_sources(ids: list[int]) -> None:
+    sources = defaultdict(set)  # exercise -> sources attesting it
+    participants = defaultdict(lambda: defaultdict(set))  # exercise -> source -> participants named
+    for exercise_id, source_id in Citation.objects.filter(exercise_id__in=ids).values_list("exercise_id", "source_id"):
+        sources[exercise_id].add(source_id)
+    for part in ATTESTED_PARTS:
+        cited = Citation.objects.filter(**{f"{part}__exercise_id__in": ids})
+        for exercise_id, source_id, part_id in cited.values_list(f"{part}__exercise_id", "source_id", f"{part}_id"):
+            sources[exercise_id].add(source_id)
+            if part in ("participation", "organisation_participation"):
+                participants[exercise_id][source_id].add((part, part_id))
+    claims = defaultdict(list)
+    for exercise_id, source_id, values in ExternalIdentifier.objects.filter(exercise_id__in=ids).values_list(
+        "exercise_id", "source_id", "claims"
+    ):
+        sources[exercise_id].add(source_id)
+        claims[exercise_id].append((source_id, values or {}))
+    figures = defaultdict(list)
+    whole = Citation.objects.filter(troop_figure__exercise_id__in=ids, troop_figure__state__isnull=True)
+    for exercise_id, source_id, low, high, qualifier in whole.values_list(
+        "troop_figure__exercise_id", "source_id", "troop_figure__low", "troop_figure__high", "troop_figure__qualifier"
+    ):
+        figures[exercise_id].append((source_id, figure_range(low, high, qualifier)))
+    changed = []
+    for row in Exercise.objects.filter(pk__in=ids).values("pk", *SOURCE_FIELDS):
+        pk = row["pk"]
+        values = {
+            "source_count": len(sources[pk]),
+            "disputed_participants": participants_disputed(participants[pk].values()),
+            "disputed_dates": dates_disputed(values for _, values in claims[pk]),
+            "disputed_places": places_disputed(values.get("places") or [] for _, values in claims[pk]),
+            "disputed_troops": troops_disputed(figures[pk]),
+        }
+        if any(row[name] != value for name, value in values.items()):
+            changed.append(Exercise(pk=pk, **values))
+    if changed:
+        Exercise.objects.bulk_update(changed, SOURCE_FIELDS, batch_size=BATCH)
+
+
+def participants_disputed(named: Iterable[set]) -> bool:
+    """Whether sources that each name two participants or more name different sets."""
+    lists = {frozenset(found) for found in named if len(found) >= 2}
+    return len(lists) > 1
+
+
+def _period(text: str | None):
+    if not text:
+        return None
+    value, precision = dates.parse_partial(text)
+    return value, dates.period_end(value, precision)
+
+
+def dates_disputed(records: Iterable[dict]) -> bool:
+    """Whether two records give a start (or an end) whose periods exclude each other."""
+    records = list(records)
+    for part in ("start", "end"):
+        periods = [period for values in records if (period := _period(values.get(part)))]
+        for i, (first, last) in enumerate(periods):
+            if any(last < other_first or other_last < first for other_first, other_last in periods[i + 1 :]):
+                return True
+    return False
+
+
+def _meets(a: str, b: str) -> bool:
+    a_words, b_words = a.split(), b.split()
+    return a == b or _contains(a_words, b_words) or _contains(b_words, a_words)
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    size = len(part)
+    return any(words[i : i + size] == part for i in range(len(words) - size + 1))
+
+
+def places_disputed(records: Iterable[Iterable[str]]) -> bool:
+    """Whether two records both name places and no place of one meets one of the other."""
+    named = [{normalize_name(place) for place in places} for places in records]
+    named = [places for places in named if places]
+    for i, first in enumerate(named):
+        for second in named[i + 1 :]:
+            if not any(_meets(a, b) for a in first for b in second):
+                return True
+    return False
+
+
+def figure_range(low: int | None, high: int | None, qualifier: str) -> tuple[float, float]:
+    """The troop numbers a figure allows: "about" 10% either way, "at least" unbounded, "up to" from 0."""
+    if qualifier == Qualifier.AT_LEAST:
+        return float(low), float("inf")
+    if qualifier == Qualifier.UP_TO:
+        return 0.0, float(high)
+    if qualifier == Qualifier.ABOUT:
+        return low * 0.9, high * 1.1
+    return float(low), float(high)
+
+
+def troops_disputed(figures: Iterable[tuple[int, tuple[float, float]]]) -> bool:
+    """Whether two sources give whole-exercise figures whose ranges do not overlap."""
+    figures = list(figures)
+    return any(
+        a_source != b_source and (a[1] < b[0] or b[1] < a[0])
+        for i, (a_source, a) in enumerate(figures)
+        for b_source, b in figures[i + 1 :]
+    )
 
 
 def check_version(exercise: Exercise, expected: Collection[int] | None, *, reread: bool = True) -> int:

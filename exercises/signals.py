@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from exercises import services
 from exercises.models import (
+    Citation,
     Exercise,
     ExerciseName,
+    ExternalIdentifier,
     Force,
     OrganisationParticipation,
     Participation,
@@ -54,12 +56,32 @@ def refresh_figure_exercise(sender, instance, raw=False, **kwargs):
 
 
 def _bump_exercise_version(sender, instance, raw=False, **kwargs):
-    """An edit of an exercise's part is an edit of the exercise: stale forms and ETags must see it."""
-    if raw:
-        return
+    """An edit of an exercise's part is an edit of the exercise: stale forms and ETags must see it.
+    A participant added or removed can change what its sources dispute."""
     exercise_id = getattr(instance, "exercise_id", None)
-    if exercise_id:
+    if exercise_id and sender in (Participation, OrganisationParticipation):
+        services.refresh_derived([exercise_id], fields=("sources",))
+    if exercise_id and not raw:
         Exercise.objects.filter(pk=exercise_id).update(version=F("version") + 1)
+
+
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Citation)
+@receiver(post_save, sender=ExternalIdentifier)
+@receiver(post_delete, sender=ExternalIdentifier)
+def refresh_attested_exercise(sender, instance, **kwargs):
+    """A citation or a source record added, changed or removed: who attests the exercise, and what
+    its sources dispute, follow (also on a raw ``loaddata``)."""
+    if sender is ExternalIdentifier or instance.exercise_id:
+        exercise_ids = [instance.exercise_id]
+    elif (target := instance.target_name) in services.ATTESTED_PARTS:
+        model = Citation._meta.get_field(target).related_model
+        exercise_ids = list(
+            model.objects.filter(pk=getattr(instance, f"{target}_id")).values_list("exercise_id", flat=True)
+        )
+    else:
+        return
+    services.refresh_derived(exercise_ids, fields=("sources",))
 
 
 # Troop figures bump the version in refresh_figure_exercise, with their reported figure.

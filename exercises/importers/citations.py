@@ -10,7 +10,7 @@ from exercises.models import CITATION_TARGETS, Citation, Source
 from exercises.models.sources import MAX_EXCERPT_WORDS
 
 #: The columns of a citation an importer sets and compares (besides its source and key).
-CITATION_FIELDS = ("excerpt", "locator", "field", *(f"{target}_id" for target in CITATION_TARGETS))
+CITATION_FIELDS = ("excerpt", "locator", "field", "attributed_to", *(f"{target}_id" for target in CITATION_TARGETS))
 LOCATOR_LENGTH = Citation._meta.get_field("locator").max_length
 
 
@@ -25,7 +25,13 @@ def citation(target: str, target_id: int, words: str, locator: str) -> dict:
     """The :data:`CITATION_FIELDS` of a citation of the ``target`` record (one of ``CITATION_TARGETS``)
     ``target_id``: ``words`` from the data set, found at ``locator`` (row and column)."""
     values = dict.fromkeys(CITATION_FIELDS)
-    values.update(excerpt=excerpt(words), locator=locator[:LOCATOR_LENGTH], field="", **{f"{target}_id": target_id})
+    values.update(
+        excerpt=excerpt(words),
+        locator=locator[:LOCATOR_LENGTH],
+        field="",
+        attributed_to="",
+        **{f"{target}_id": target_id},
+    )
     return values
 
 

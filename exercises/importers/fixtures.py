@@ -100,7 +100,10 @@ def load_register(path: Path, text_roots: Iterable[Path], report: Report) -> dic
             if candidate.is_file():
                 raw = candidate.read_bytes()
                 source.path = candidate
-                source.text = normalize_text(raw.decode("utf-8"))
+                try:
+                    source.text = normalize_text(raw.decode("utf-8"))
+                except UnicodeDecodeError:  # a data set's workbook: its hash is checked, not excerpts
+                    source.text = None
                 report.texts += 1
                 digest = hashlib.sha256(raw).hexdigest()
                 if source.sha256 and digest != source.sha256:

@@ -26,7 +26,7 @@ PART_NAMES = ("year", "month", "day")
 #: Years a date may have; outside them a date is left empty (a typing error, not a date to store).
 EARLIEST, LATEST = 1900, 2100
 
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2}|xx)/(\d{2}|\d{4})$", re.IGNORECASE)
+_US_DATE = re.compile(r"^(\d{1,2}|xx)/(\d{1,2}|xx)/(\d{2}|\d{4}|xxxx)$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}|xx))?(?:-(\d{1,2}|xx))?$", re.IGNORECASE)
 
 
@@ -66,11 +66,14 @@ class YearWindow:
 
 def parse_text(value: str, years: YearWindow) -> Parts:
     """Year, month and day of a date written ``m/d/yy``, ``m/d/yyyy`` or ``yyyy-mm-dd`` (``xx``: an
-    unknown day or month; ``yyyy`` and ``yyyy-mm`` too); all None for an empty text. ValueError otherwise."""
+    unknown day, month or year, ``xx/xx/1984`` being 1984; a day without its month is not kept;
+    ``yyyy`` and ``yyyy-mm`` too); all None for an empty text. ValueError otherwise."""
     if not value:
         return None, None, None
     if match := _US_DATE.match(value):
-        return years.expand(match[3]), int(match[1]), _number(match[2])
+        year = None if match[3].lower() == "xxxx" else years.expand(match[3])
+        month = _number(match[1])
+        return year, month, None if month is None else _number(match[2])
     if match := _ISO_DATE.match(value):
         return int(match[1]), _number(match[2]), _number(match[3])
     raise ValueError("neither m/d/yy nor yyyy-mm-dd")

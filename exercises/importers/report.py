@@ -35,6 +35,7 @@ class ImportSummary:
     dry_run: bool = False
     rows: int = 0
     created: int = 0
+    linked: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
@@ -44,6 +45,7 @@ class ImportSummary:
     repeated_participants: int = 0
     unmatched: Counter = field(default_factory=Counter)
     duplicates: list[DuplicatePair] = field(default_factory=list)
+    review: list[tuple[str, int, int, str]] = field(default_factory=list)  # (row, its exercise, other, why)
     flagged: dict[str, list[str]] = field(default_factory=dict)
     figures: int = 0
     reported_figures: int = 0
@@ -51,10 +53,12 @@ class ImportSummary:
     written: Counter = field(default_factory=Counter)
     not_in_file: int = 0
 
-    def count_exercise(self, *, created: bool, changed: bool) -> None:
-        """Count one of the file's exercises as created, updated or unchanged."""
+    def count_exercise(self, *, created: bool, changed: bool, linked: bool = False) -> None:
+        """Count one of the file's exercises as created, linked to an existing one, updated or unchanged."""
         if created:
             self.created += 1
+        elif linked:
+            self.linked += 1
         elif changed:
             self.updated += 1
         else:
@@ -74,8 +78,8 @@ class ImportSummary:
         written = ", ".join(f"{what} {count}" for what, count in sorted(self.written.items()) if count)
         lines = [
             f"{self.dataset} from {self.path}: {self.rows} rows.",
-            f"Exercises: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.skipped)} skipped.",
+            f"Exercises: {self.created} created, {self.linked} rows linked to an existing exercise, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {len(self.skipped)} skipped.",
             *(f"  skipped {reason}" for reason in self.skipped),
             f"Participants matched: {self.participants_matched} names to states, {self.organisations_matched} to "
             f"organisations; {self.unnamed_participants} unnamed (-9), counted in participants notes; "
@@ -84,8 +88,10 @@ class ImportSummary:
             f"Troop figures extracted: {self.figures} ({self.reported_figures} taken as the exercise's reported "
             f"figure). Places: {self.places}.",
             f"Records written: {written or 'none'}.",
-            f"Likely duplicates (reported, not merged): {len(self.duplicates)}",
+            f"Likely duplicates within the file (listed for review, not merged): {len(self.duplicates)}",
             *(f"  {pair}" for pair in self.duplicates),
+            f"Ambiguous rows left for review (possible duplicates of an existing exercise): {len(self.review)}",
+            *(f"  {row} (exercise {mine}) ~ exercise {other}: {why}" for row, mine, other, why in self.review),
             f"Rows flagged for review: {len(self.flagged)}",
             *(f"  {identifier}: {' '.join(notes)}" for identifier, notes in self.flagged.items()),
         ]

@@ -65,25 +65,28 @@ class ParticipantRules:
 
     ``source`` names the data set in notes ('MME lists "Russia"'); ``organisations`` maps a normalised
     name (``normalize_name``) to the acronym of an organisation taking part as a body; ``groups`` maps
-    one to the codes of the states it stands for; ``predecessors`` maps a state's code to the state
-    that code means before a date; ``missing`` is the cell of a participant the data set could not name.
+    one to the codes of the states it stands for; ``aliases`` maps one to the code of the state it
+    names under a code ISO has since changed (JME's "ROM" for Romania, ROU since 2002);
+    ``predecessors`` maps a state's code to the state that code means before a date; ``missing`` is
+    the cell of a participant the data set could not name.
     """
 
     source: str
     organisations: Mapping[str, str] = field(default_factory=dict)
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
     predecessors: Mapping[str, Predecessor] = field(default_factory=dict)
     missing: str = MISSING
 
     @property
     def codes(self) -> set[str]:
         """The codes the rules name: the database must hold these states."""
-        grouped = {code for codes in self.groups.values() for code in codes}
+        grouped = {code for codes in self.groups.values() for code in codes} | set(self.aliases.values())
         return grouped | {predecessor.code for predecessor in self.predecessors.values()}
 
     def names(self, labels: Iterable[str]) -> set[str]:
         """The labels that need resolving: neither missing nor an organisation or group."""
-        special = self.organisations.keys() | self.groups.keys()
+        special = self.organisations.keys() | self.groups.keys() | self.aliases.keys()
         return {label for label in labels if label != self.missing and normalize_name(label) not in special}
 
     def state_on(self, state: State, label: str, day: dt.date | None) -> tuple[str, str]:
@@ -150,6 +153,10 @@ def read_participants(
             continue
         if key in rules.organisations:
             listing, note = found.organisations.setdefault(rules.organisations[key], Listing()), ""
+        elif key in rules.aliases:
+            listing = found.states.setdefault(rules.aliases[key], Listing())
+            note = f'{rules.source} lists "{label}"'
+            found.matched += 1
         elif key in rules.groups:
             for code in rules.groups[key]:
                 found.states.setdefault(code, Listing()).add(column, label, f'{rules.source} lists "{label}"')

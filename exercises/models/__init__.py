@@ -1,4 +1,11 @@
-from exercises.models.exercises import Exercise, ExerciseName, ExerciseRelation, ExternalIdentifier
+from exercises.models.exercises import (
+    Exercise,
+    ExerciseMerge,
+    ExerciseName,
+    ExerciseRelation,
+    ExternalIdentifier,
+    PossibleDuplicate,
+)
 from exercises.models.geography import Location, State, StateName, UnknownState, normalize_name
 from exercises.models.organisations import Membership, Organisation
 from exercises.models.parts import Force, OrganisationParticipation, Participation, Scenario, TroopFigure
@@ -8,6 +15,7 @@ __all__ = [
     "CITATION_TARGETS",
     "Citation",
     "Exercise",
+    "ExerciseMerge",
     "ExerciseName",
     "ExerciseRelation",
     "ExternalIdentifier",
@@ -15,6 +23,7 @@ __all__ = [
     "Location",
     "Membership",
     "Organisation",
+    "PossibleDuplicate",
     "OrganisationParticipation",
     "Participation",
     "Scenario",

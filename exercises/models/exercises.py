@@ -9,7 +9,7 @@ from exercises import dates
 from exercises.choices import DatePrecision, RelationKind
 from exercises.models.base import NaturalKeyManager
 
-__all__ = ["Exercise", "ExerciseName", "ExerciseRelation", "ExternalIdentifier"]
+__all__ = ["Exercise", "ExerciseMerge", "ExerciseName", "ExerciseRelation", "ExternalIdentifier", "PossibleDuplicate"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
@@ -118,6 +118,31 @@ class Exercise(models.Model):
     reported_troops = models.PositiveIntegerField(
         null=True, editable=False, db_index=True, help_text="Headline value of the reported troop figure."
     )
+    # Derived from the sources' records and attestations by services.refresh_derived ("sources").
+    source_count = models.PositiveSmallIntegerField(
+        default=0, editable=False, db_index=True, help_text="How many sources attest the exercise or a part of it."
+    )
+    disputed_participants = models.BooleanField(
+        default=False, editable=False, help_text="Two sources name different participants."
+    )
+    disputed_dates = models.BooleanField(
+        default=False, editable=False, help_text="Two sources give dates that exclude each other."
+    )
+    disputed_places = models.BooleanField(
+        default=False, editable=False, help_text="Two sources name places that have nothing in common."
+    )
+    disputed_troops = models.BooleanField(
+        default=False, editable=False, help_text="Two sources give whole-exercise troop figures that do not overlap."
+    )
+    curated_from = models.ForeignKey(
+        "exercises.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="curated_exercises",
+        help_text="The source whose record the exercise's own fields follow (its imports keep them in step). "
+        "Empty: the fields are an analyst's, and no import changes them.",
+    )
 
     version = models.PositiveIntegerField(
         default=1,
@@ -127,7 +152,19 @@ class Exercise(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[locations], excluded_fields=["span_start", "span_end", "reported_troops"])
+    #: The fields two sources can disagree on, each with its flag ``disputed_<field>``.
+    DISPUTABLE = ("participants", "dates", "places", "troops")
+
+    history = HistoricalRecords(
+        m2m_fields=[locations],
+        excluded_fields=[
+            "span_start",
+            "span_end",
+            "reported_troops",
+            "source_count",
+            *(f"disputed_{field}" for field in DISPUTABLE),
+        ],
+    )
 
     objects = NaturalKeyManager.from_queryset(ExerciseQuerySet)("slug")
 
@@ -269,11 +306,21 @@ class ExerciseRelation(models.Model):
 
 
 class ExternalIdentifier(models.Model):
-    """An exercise's identifier in another data set (MME's ``mme87``), with that data set as source."""
+    """A source's own record of an exercise: its identifier there (MME's ``mme87``, JME's ``row77``)
+    and what the source itself says, as read (``claims``), beside the exercise analysts curate.
+
+    ``claims`` holds the source's values in the project's terms: ``name``, ``series``, ``start`` and
+    ``end`` (partial ISO dates, their precision in their length), ``participants`` (state codes),
+    ``organisations`` (acronyms), ``places`` (texts), ``figures`` (phrases), ``text``; a key is absent
+    where the source says nothing. Several sources' records of one exercise are its witnesses: the
+    API's "according to" values and the ``disputed_*`` flags are read from them.
+    """
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="external_ids")
     source = models.ForeignKey("exercises.Source", on_delete=models.PROTECT, related_name="external_ids")
     identifier = models.CharField(max_length=100)
+    locator = models.CharField(max_length=300, blank=True, help_text="Where in the source: row, file, page.")
+    claims = models.JSONField(default=dict, blank=True, help_text="What the source says about the exercise.")
 
     history = HistoricalRecords()
 
@@ -292,3 +339,64 @@ class ExternalIdentifier(models.Model):
         return (self.source.key, self.identifier)
 
     natural_key.dependencies = ["exercises.exercise", "exercises.source"]
+
+
+class PossibleDuplicate(models.Model):
+    """Two exercises that may be one, found by an import's matching rule (or an analyst) and left for
+    review with the reason: nothing is merged until an analyst decides."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for review"
+        MERGED = "merged", "Merged"
+        DISTINCT = "distinct", "Distinct exercises"
+
+    first = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300)
+    found_by = models.ForeignKey(
+        "exercises.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The data set whose import found the pair; empty if an analyst listed it.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["status", "first", "second"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="possible_duplicate_unique"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="possible_duplicate_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.first} ~ {self.second}: {self.reason}"
+
+
+class ExerciseMerge(models.Model):
+    """One exercise merged into another: what the other was and what moved, so that its slug answers
+    with the kept exercise (301) and the merge can be undone (``exercises.merges.split``)."""
+
+    kept = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="merges")
+    other_slug = models.SlugField(max_length=200, db_index=True)
+    other_id = models.PositiveIntegerField(help_text="The merged exercise's id, given back when it is split off.")
+    snapshot = models.JSONField(help_text="The merged exercise and what moved from it, to undo the merge.")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.CharField(max_length=150, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["other_slug"], condition=Q(undone_at__isnull=True), name="exercise_merge_one_live_per_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.other_slug} merged into {self.kept}"

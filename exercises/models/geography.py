@@ -45,8 +45,8 @@ class StateQuerySet(models.QuerySet):
     def resolve(self, values: Iterable[str]) -> dict[str, "State"]:
         """Map each code or name in ``values`` to its state, in one query.
 
-        Accepts ISO alpha-2 and alpha-3 codes of current states, ISO 3166-3 codes of former ones
-        and every registered name (ISO short and official names, common names such as "Russia"),
+        Accepts ISO alpha-2 and alpha-3 codes of current states, ISO 3166-3 codes of former ones and
+        the alpha-3 codes they had (CSK, DDR), and every registered name (ISO short and official names, common names such as "Russia"),
         in any case. Raises :class:`UnknownState` for the first value that matches nothing.
         """
         values = [v for v in dict.fromkeys(v.strip() for v in values) if v]
@@ -63,7 +63,7 @@ class StateQuerySet(models.QuerySet):
         key_marks = ", ".join(["%s"] * len(keys))
         sql = (
             f'SELECT {columns}, NULL AS matched_key FROM "{state}" s WHERE NOT s."is_historical" '
-            f'AND (s."alpha2" IN ({code_marks}) OR s."alpha3" IN ({code_marks})) OR s."code" IN ({code_marks}) '
+            f'AND s."alpha2" IN ({code_marks}) OR s."alpha3" IN ({code_marks}) OR s."code" IN ({code_marks}) '
             f'UNION ALL SELECT {columns}, n."key" AS matched_key FROM "{name}" n '
             f'JOIN "{state}" s ON s."id" = n."state_id" WHERE n."key" IN ({key_marks})'
         )
@@ -71,10 +71,12 @@ class StateQuerySet(models.QuerySet):
         rows = list(self.model.objects.db_manager(self.db).raw(sql, params))
         by_code: dict[str, State] = {}
         by_key: dict[str, State] = {}
-        for state in rows:
+        # A current state's codes first: a former state's alpha-3 (CSK) names it only where no current
+        # state has that code.
+        for state in sorted(rows, key=lambda state: state.is_historical):
             if not state.is_historical:
                 by_code.setdefault(state.alpha2, state)
-                by_code.setdefault(state.alpha3, state)
+            by_code.setdefault(state.alpha3, state)
             by_code.setdefault(state.code, state)
             if state.matched_key:
                 by_key.setdefault(state.matched_key, state)

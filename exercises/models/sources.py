@@ -63,6 +63,11 @@ class Source(models.Model):
     )
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, help_text="Of the text on file.")
     notes = models.TextField(blank=True)
+    precedence = models.PositiveSmallIntegerField(
+        default=100,
+        help_text="Which source's record an exercise's fields follow when several attest it: the lowest "
+        "number wins (a revised data set before the one it revised).",
+    )
 
     history = HistoricalRecords()
 

@@ -4,7 +4,7 @@ import pytest
 
 from exercises.choices import Qualifier
 from exercises.importers.mme import extract_troop_figures
-from exercises.importers.mme.troops import mentions_troops
+from exercises.importers.troops import mentions_troops
 from tests.importers.mme_sample import exercise
 
 pytestmark = pytest.mark.django_db

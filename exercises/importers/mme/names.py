@@ -21,18 +21,8 @@ Participants
 """
 
 import datetime as dt
-from collections.abc import Iterable
 
-from exercises.importers.mme.read import MMEImportError, Row
-from exercises.importers.states import (
-    ParticipantRules,
-    Participants,
-    Predecessor,
-    Resolution,
-    read_participants,
-    resolve_states,
-)
-from exercises.models import State
+from exercises.importers.states import ParticipantRules, Predecessor
 
 RULES = ParticipantRules(
     source="MME",
@@ -41,31 +31,3 @@ RULES = ParticipantRules(
     # MME (like Correlates of War, code 365) calls the USSR "Russia": before the given day it is the USSR.
     predecessors={"RUS": Predecessor("SUHH", dt.date(1991, 12, 26))},
 )
-
-
-def resolve(rows: Iterable[Row]) -> tuple[Resolution, dict[str, State]]:
-    """Every participant and place name of the file, and the states the rules name, resolved at once
-    (two queries); also the states by code. Raises :class:`MMEImportError` if a state the rules need
-    is not in the database."""
-    rows = list(rows)
-    names = RULES.names({label for row in rows for _, label in row.participants})
-    places = {row.place.name for row in rows if row.place}
-    resolution = resolve_states(names | places | RULES.codes)
-    states = resolution.by_code
-    if missing := sorted(RULES.codes - set(states)):
-        raise MMEImportError(
-            f"The states {', '.join(missing)} are missing: load them with `manage.py loaddata states`."
-        )
-    return resolution, states
-
-
-def read_row_participants(row: Row, resolution: Resolution) -> Participants:
-    """The row's participants; what matches nothing is written into its review notes, and the number
-    of participants MME could not name into its participants note, so nothing the row says is lost."""
-    found = read_participants(row.participants, resolution.states, row.reference_day, RULES)
-    row.review += found.review
-    if found.note:
-        row.fields["participants_note"] = "\n".join(filter(None, [row.fields["participants_note"], found.note]))
-    row.fields["needs_review"] = bool(row.review)
-    row.fields["review_notes"] = "\n".join(row.review)
-    return found

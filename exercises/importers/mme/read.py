@@ -15,14 +15,13 @@ Locations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from exercises.importers.cells import cell
 from exercises.importers.mme.dates import DATE_COLUMNS, read_dates
-from exercises.importers.mme.troops import Figure, extract_troop_figures, mentions_troops
-from exercises.importers.partial_dates import PartialDate
+from exercises.importers.rows import Place, Row
+from exercises.importers.troops import extract_troop_figures, mentions_troops
 from exercises.models import Exercise, Location, normalize_name
 
 #: The source every imported record is cited to (``seeds/sources.json``), and how summaries name it.
@@ -99,19 +98,6 @@ def read_flag(row: dict[str, str], column: str) -> tuple[bool | None, list[str]]
     return None, [f'{column} "{value}" is neither 0 nor 1; left not coded.']
 
 
-@dataclass(frozen=True)
-class Place:
-    """A Location as MME gives it: its text and coordinates (already rounded as stored)."""
-
-    name: str
-    latitude: Decimal | None
-    longitude: Decimal | None
-
-    @property
-    def identity(self) -> tuple:
-        return normalize_name(self.name), self.latitude, self.longitude
-
-
 def read_coordinate(value: str, column: str, limit: int) -> tuple[Decimal | None, list[str]]:
     value = cell(value)
     if not value:
@@ -142,35 +128,6 @@ def read_place(row: dict[str, str]) -> tuple[Place | None, list[str]]:
         notes.append(f"The Location text is longer than {PLACE_NAME_LENGTH} characters; the place's name is shortened.")
         name = f"{name[: PLACE_NAME_LENGTH - 2]} …"
     return Place(name, latitude, longitude), notes
-
-
-@dataclass
-class Row:
-    """One MME row in the project's terms, before its names are resolved."""
-
-    line: int
-    mmeid: str
-    identifier: str
-    locator: str
-    fields: dict
-    series_key: str
-    participants: list[tuple[str, str]]
-    figures: list[Figure]
-    place: Place | None
-    review: list[str]
-
-    @property
-    def start(self) -> PartialDate:
-        return PartialDate(self.fields["start_date"], self.fields["start_precision"])
-
-    @property
-    def end(self) -> PartialDate:
-        return PartialDate(self.fields["end_date"], self.fields["end_precision"])
-
-    @property
-    def reference_day(self):
-        """The first day the row gives (start, else end), for the states names stand for then."""
-        return self.start.value or self.end.value
 
 
 def read_row(line: int, row: dict[str, str], participant_columns: list[str]) -> Row:
@@ -210,14 +167,14 @@ def read_row(line: int, row: dict[str, str], participant_columns: list[str]) -> 
     participants = [(column, row[column].strip()) for column in participant_columns if row[column].strip()]
     return Row(
         line=line,
-        mmeid=mmeid,
+        number=mmeid,
         identifier=mmeid,
         locator=mmeid,
         fields=fields,
         series_key=normalize_name(fields["series"]),
         participants=participants,
         figures=figures,
-        place=place,
+        places=[place] if place else [],
         review=review,
     )
 

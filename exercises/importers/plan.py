@@ -1,9 +1,15 @@
-"""From rows to plans: what the database should hold for each row, with the file's rows told apart,
-its series and places unified, and its likely duplicates found.
+"""From rows to plans, for every data set: what the database should hold for each row, with the
+file's rows told apart, its series and places unified, its names resolved and its likely duplicates found.
 
 Identity
-    MME gives a few MMEIDs to two different exercises (mme3457, mme3458 and mme3460 in v7): the second
-    row in file order is stored as ``mme3457_2``, and both rows are flagged for review.
+    A data set that gives one identifier to two different rows (MME's mme3457, mme3458 and mme3460 in
+    v7): the second row in file order is stored as ``mme3457_2``, and both rows are flagged for review.
+
+Participants
+    Every participant and place name of the file is resolved at once (``importers.states``), under the
+    data set's :class:`~exercises.importers.states.ParticipantRules`; what matches nothing is written
+    into the row's review notes, and the number of participants the data set could not name into its
+    participants note, so nothing the row says is lost.
 
 Series and places
     Series spellings that differ only in case or spacing ("Autumn forge") are written as the series'
@@ -20,23 +26,13 @@ Likely duplicates
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from itertools import combinations
 
 from exercises import services
-from exercises.importers.mme.names import read_row_participants, resolve
-from exercises.importers.mme.read import Place, Row
 from exercises.importers.report import DuplicatePair
-from exercises.importers.states import Participants
+from exercises.importers.rows import Place, Plan, Row
+from exercises.importers.states import ParticipantRules, Participants, Resolution, read_participants, resolve_states
 from exercises.models import State, normalize_name
-
-
-@dataclass
-class Plan:
-    """What the database should hold for one row: the row, and its participants by state code and acronym."""
-
-    row: Row
-    participants: Participants
 
 
 def settle_rows(rows: list[Row]) -> None:
@@ -50,16 +46,16 @@ def tell_apart_repeated_ids(rows: list[Row]) -> None:
     """Give the second and later rows that share an MMEID the identifier ``<MMEID>_<n>``; flag them all."""
     by_id = defaultdict(list)
     for row in rows:
-        by_id[row.mmeid].append(row)
-    for mmeid, same in by_id.items():
+        by_id[row.number].append(row)
+    for given, same in by_id.items():
         if len(same) == 1:
             continue
         lines = ", ".join(str(row.line) for row in same)
         for number, row in enumerate(same, start=1):
-            row.identifier = mmeid if number == 1 else f"{mmeid}_{number}"
-            row.locator = f"{mmeid} (row {number} of {len(same)} with this MMEID)"
+            row.identifier = given if number == 1 else f"{given}_{number}"
+            row.locator = f"{given} (row {number} of {len(same)} with this MMEID)"
             row.review.append(
-                f"MME gives the MMEID {mmeid} to {len(same)} different rows (lines {lines}); "
+                f"MME gives the MMEID {given} to {len(same)} different rows (lines {lines}); "
                 f"this one is stored as {row.identifier}."
             )
             if row.fields["name_is_descriptive"]:
@@ -81,19 +77,44 @@ def unify_places(rows: list[Row]) -> None:
     """One Place per text (case and punctuation ignored) and coordinates, named as the file first has it."""
     first = {}
     for row in rows:
-        if row.place:
-            row.place = first.setdefault(row.place.identity, row.place)
+        row.places = list(dict.fromkeys(first.setdefault(place.identity, place) for place in row.places))
 
 
-def plan_rows(rows: list[Row]) -> tuple[list[Plan], dict[str, State], dict[Place, State]]:
+def resolve(rows: list[Row], rules: ParticipantRules, error: type[Exception]) -> tuple[Resolution, dict[str, State]]:
+    """Every participant and place name of the file, and the states the rules name, resolved at once
+    (two queries); also the states by code. Raises ``error`` if a state the rules need is missing."""
+    names = rules.names({label for row in rows for _, label in row.participants})
+    places = {place.name for row in rows for place in row.places}
+    resolution = resolve_states(names | places | rules.codes)
+    states = resolution.by_code
+    if missing := sorted(rules.codes - set(states)):
+        raise error(f"The states {', '.join(missing)} are missing: load them with `manage.py loaddata states`.")
+    return resolution, states
+
+
+def read_row_participants(row: Row, resolution: Resolution, rules: ParticipantRules) -> Participants:
+    """The row's participants; unmatched names go into its review notes, unnamed ones into its
+    participants note."""
+    found = read_participants(row.participants, resolution.states, row.reference_day, rules)
+    row.review += found.review
+    if found.note:
+        row.fields["participants_note"] = "\n".join(filter(None, [row.fields["participants_note"], found.note]))
+    row.fields["needs_review"] = bool(row.review)
+    row.fields["review_notes"] = "\n".join(row.review)
+    return found
+
+
+def plan_rows(
+    rows: list[Row], rules: ParticipantRules, error: type[Exception]
+) -> tuple[list[Plan], dict[str, State], dict[Place, State]]:
     """Resolve every participant and place name at once (two queries), then plan each row.
 
     Returns the plans, the states by code, and the state each place's text names, if any.
     """
-    resolution, states = resolve(rows)
-    plans = [Plan(row, read_row_participants(row, resolution)) for row in rows]
+    resolution, states = resolve(rows, rules, error)
+    plans = [Plan(row, read_row_participants(row, resolution, rules)) for row in rows]
     resolved = resolution.states
-    places = {row.place: resolved[row.place.name] for row in rows if row.place and row.place.name in resolved}
+    places = {place: resolved[place.name] for row in rows for place in row.places if place.name in resolved}
     return plans, states, places
 
 

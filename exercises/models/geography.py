@@ -46,8 +46,9 @@ class StateQuerySet(models.QuerySet):
         """Map each code or name in ``values`` to its state, in one query.
 
         Accepts ISO alpha-2 and alpha-3 codes of current states, ISO 3166-3 codes of former ones and
-        the alpha-3 codes they had (CSK, DDR), and every registered name (ISO short and official names, common names such as "Russia"),
-        in any case. Raises :class:`UnknownState` for the first value that matches nothing.
+        the alpha-3 codes they had (CSK, DDR), and every registered name (ISO short and official
+        names, common names such as "Russia"), in any case. Raises :class:`UnknownState` for the first
+        value that matches nothing.
         """
         values = [v for v in dict.fromkeys(v.strip() for v in values) if v]
         if not values:

@@ -1,3 +1,4 @@
-"""The admin, the analysts' workbench: exercises in exercises.py, everything else in reference.py."""
+"""The admin, the analysts' workbench: exercises in exercises.py, merges and possible duplicates in
+duplicates.py, everything else in reference.py."""
 
-from exercises.admin import exercises, reference  # noqa: F401  (registers the ModelAdmins)
+from exercises.admin import duplicates, exercises, reference  # noqa: F401  (registers the ModelAdmins)

@@ -10,6 +10,7 @@ from django.db import connection, models
 from django.utils import timezone
 from tqdm import tqdm
 
+from exercises import services
 from exercises.models import (
     Citation,
     Exercise,
@@ -110,6 +111,8 @@ class Chunk:
         written = Counter({Exercise._meta.label: self.size})
         for model in CHILDREN:
             written[model._meta.label] += insert_rows(model, self.rows[model], batch_size)
+        # Who attests each exercise, and what its sources dispute: read back from the rows just written.
+        services.refresh_derived([exercise.pk for exercise in self.exercises], fields=("sources",))
         return written
 
 

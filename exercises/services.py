@@ -153,6 +153,38 @@ def _write_changed(rows: Iterable[dict], parents: bool = False) -> None:
         Exercise.objects.bulk_update(changed, DERIVED_DATES, batch_size=BATCH)
 
 
+# -- Curation -----------------------------------------------------------------------------------------
+#: The exercise's own fields an import keeps in step with the source it follows (``curated_from``).
+CURATED_FIELDS = (
+    "name",
+    "name_is_descriptive",
+    "series",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    *Exercise.DOMAIN_FLAGS,
+    *Exercise.FOCUS_FLAGS,
+    "purpose",
+    "description",
+    "participants_note",
+    "troops_text",
+    "needs_review",
+    "review_notes",
+)
+
+
+def keep_analyst_edit(exercise: Exercise, changed: Iterable[str]) -> bool:
+    """An analyst who changes one of the fields an import keeps in step takes the exercise's fields
+    over: ``curated_from`` becomes empty, so that no later import undoes the edit (the source's values
+    stay in its record). Called by the admin's form and the API's writes before they save; returns
+    whether it took the exercise over."""
+    if exercise.curated_from_id is None or not set(changed) & set(CURATED_FIELDS):
+        return False
+    exercise.curated_from = None
+    return True
+
+
 # -- Sources and disputes -----------------------------------------------------------------------------
 #: The parts whose citations attest an exercise (each has ``exercise_id``).
 ATTESTED_PARTS = ("participation", "organisation_participation", "troop_figure", "scenario", "force")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from exercises import services
 from exercises.choices import DatePrecision
-from exercises.models import Exercise, TroopFigure
+from exercises.models import Exercise, Source, TroopFigure
 from tests.factories import exercise, month
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,16 @@ def test_check_version_without_rereading_trusts_the_instance():
     item = exercise()
     Exercise.objects.get(pk=item.pk).save()
     assert services.check_version(item, {item.version}, reread=False) == item.version
+
+
+# -- An analyst's edit of an imported exercise -----------------------------------------------------
+def test_an_edit_of_a_field_an_import_keeps_takes_the_exercise_over():
+    exercise = Exercise(name="Cobra Gold 91", curated_from=Source.objects.get(key="mme-v7"))
+    assert services.keep_analyst_edit(exercise, ["name"]) is True
+    assert exercise.curated_from is None
+
+
+def test_an_edit_of_an_analysts_field_leaves_the_source_it_follows():
+    exercise = Exercise(name="Cobra Gold 91", curated_from=Source.objects.get(key="mme-v7"))
+    assert services.keep_analyst_edit(exercise, ["notes", "organisation"]) is False
+    assert exercise.curated_from.key == "mme-v7"

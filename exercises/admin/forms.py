@@ -78,6 +78,12 @@ class ExerciseAdminForm(forms.ModelForm):
                 services.check_version(self.instance, set() if seen is None else {seen})
             except services.StaleVersion:
                 raise ValidationError(describe_changes(self.instance.pk, seen or 0), code="stale") from None
+            # An edit of a field an import keeps in step is the analyst's now (unless they chose whom it follows).
+            took_over = "curated_from" not in self.changed_data and services.keep_analyst_edit(
+                self.instance, self.changed_data
+            )
+            if took_over and "curated_from" in cleaned:
+                cleaned["curated_from"] = None
         return cleaned
 
 

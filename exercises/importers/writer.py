@@ -66,24 +66,7 @@ from exercises.models import (
     TroopFigure,
 )
 
-EXERCISE_FIELDS = (
-    "name",
-    "name_is_descriptive",
-    "series",
-    "start_date",
-    "start_precision",
-    "end_date",
-    "end_precision",
-    *Exercise.DOMAIN_FLAGS,
-    *Exercise.FOCUS_FLAGS,
-    "purpose",
-    "description",
-    "participants_note",
-    "troops_text",
-    "needs_review",
-    "review_notes",
-    "curated_from_id",
-)
+EXERCISE_FIELDS = (*services.CURATED_FIELDS, "curated_from_id")
 RECORD_FIELDS = ("exercise_id", "locator", "claims")
 FIGURE_FIELDS = ("low", "high", "qualifier", "basis", "is_reported", "is_extracted", "note")
 LOCATION_FIELDS = ("name", "kind", "state_id", "latitude", "longitude")

@@ -318,3 +318,12 @@ def test_create_account_command_makes_a_staff_analyst(monkeypatch, django_user_m
     call_command("create_account", "carol", "--role", "analyst", "--password-env", "NEW_PASSWORD")
     carol = django_user_model.objects.get(username="carol")
     assert carol.is_staff and not carol.is_superuser and carol.groups.filter(name=ANALYST).exists()
+
+
+# -- Imported exercises ------------------------------------------------------------------------------
+def test_an_analysts_edit_of_an_imported_field_is_kept_from_later_imports(analyst_client):
+    imported = exercise(curated_from=Source.objects.get(key="mme-v7"))
+    data = open_form(analyst_client, imported)
+    assert analyst_client.post(change_url(imported), data | {"series": "Corrected"}).status_code == 302
+    imported.refresh_from_db()
+    assert (imported.series, imported.curated_from) == ("Corrected", None)

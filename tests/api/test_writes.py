@@ -211,3 +211,15 @@ def test_impossible_year_without_dates_is_400_naming_it(editor_client, year):
 def test_date_in_a_year_out_of_range_is_400_naming_the_date(editor_client):
     response = editor_client.post("/api/v1/exercises/", NEW | {"start": "1850-06", "end": None}, format="json")
     assert response.status_code == 400 and "1900" in response.json()["start_date"][0]
+
+
+def test_an_edit_of_an_imported_field_takes_the_exercise_over_from_its_source(editor_client):
+    from exercises.models import Source
+
+    Exercise.objects.filter(slug="tsentr-2011").update(curated_from=Source.objects.get(key="mme-v7"))
+    tag = read_etag(editor_client)
+    response = editor_client.patch(
+        "/api/v1/exercises/tsentr-2011/", {"series": "Tsentr"}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert response.status_code == 200, response.content
+    assert Exercise.objects.get(slug="tsentr-2011").curated_from is None

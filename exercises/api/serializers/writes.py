@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
+from exercises import services
 from exercises.api.serializers.common import PartialDateField
 from exercises.api.serializers.exercises import (
     DESCRIBED_FIELDS,
@@ -58,6 +59,12 @@ class ExerciseWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "series",
             *DESCRIBED_FIELDS,
         ]
+
+    def validate(self, attrs):
+        if self.instance is not None:  # an edit of a field an import keeps in step is the analyst's now
+            changed = [name for name, value in attrs.items() if getattr(self.instance, name) != value]
+            services.keep_analyst_edit(self.instance, changed)
+        return super().validate(attrs)
 
     def to_representation(self, instance):
         return ExerciseDetailSerializer(instance, context=self.context).data

@@ -3,18 +3,32 @@
 This is the one place that chooses how a condition on related rows is written (``EXISTS`` or
 ``IN``, see ``ExerciseFilterSet.related``) and how rows are read: ``values()`` dicts, no model
 instances; the participants and places of a page aggregated in its own query, or fetched for a chunk in
-one query each. The API's list, exports and statistics and the admin's change list call these.
+one query each; the keys of the sources attesting a page's (or a chunk's) exercises in one more query. The
+API's list, exports and statistics and the admin's change list call these, and the API's detail and the
+admin's exercise page read what each source says of an exercise here (:func:`according_to`).
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Aggregate, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, NullIf
 
 from exercises.filtersets import ExerciseFilterSet
-from exercises.models import Citation, Exercise, Participation
+from exercises.models import Citation, Exercise, ExternalIdentifier, OrganisationParticipation, Participation
+from exercises.services import ATTESTED_PARTS
 
 EXISTS, IN = ExerciseFilterSet.EXISTS, ExerciseFilterSet.IN
 
@@ -32,9 +46,6 @@ DENSE_TEXT = 100
 
 #: Rows per export chunk: read with a keyset on id (no OFFSET), written to the client as they come.
 CHUNK = 2000
-
-#: From a citation to the exercise it supports, directly or through one of the exercise's parts.
-CITED_PATHS = ("exercise", "participation__exercise", "troop_figure__exercise", "scenario__exercise", "force__exercise")
 
 
 class Concat(Aggregate):
@@ -113,7 +124,8 @@ def exercise_queryset(filterset: ExerciseFilterSet, queryset=None):
 
 def exercise_page(filterset: ExerciseFilterSet, number: int | str, size: int, columns: tuple[str, ...]) -> Page:
     """Page ``number`` (or ``"last"``) of ``size`` filtered exercises. Its ``object_list`` holds ``values()``
-    dicts of ``columns`` (``pk`` among them) with ``participants`` and ``places`` (names only).
+    dicts of ``columns`` (``pk`` among them) with ``participants``, ``places`` (names only) and
+    ``sources`` (keys, read in one more query for the page).
 
     The count runs on the IN form without the page's columns (counting the values() form would join the
     tables its columns come from for nothing); the count then picks the form for the page. Raises
@@ -133,14 +145,14 @@ def exercise_page(filterset: ExerciseFilterSet, number: int | str, size: int, co
     ids = queryset.values("pk")[start : start + size]
     ordering = queryset.query.order_by or Exercise._meta.ordering
     rows = Exercise.objects.filter(pk__in=ids).order_by(*ordering).values(*columns, **_aggregates())
-    page.object_list = _split_parts(list(rows))
+    page.object_list = _attach_sources(_split_parts(list(rows)))
     return page
 
 
 def exercise_chunks(filterset: ExerciseFilterSet, columns: tuple[str, ...], coordinates=False) -> Iterator[list]:
     """Every filtered exercise, :data:`CHUNK` rows at a time in id order, as :func:`exercise_page` gives
-    them; ``coordinates``: with the places' latitude and longitude (two more queries per chunk instead of
-    the aggregated columns)."""
+    them (``sources`` in one query per chunk); ``coordinates``: with the places' latitude and longitude
+    (two more queries per chunk instead of the aggregated columns)."""
     rows = exercise_queryset(filterset).order_by("pk")
     rows = rows.values(*columns) if coordinates else rows.values(*columns, **_aggregates())
     last = 0
@@ -149,7 +161,7 @@ def exercise_chunks(filterset: ExerciseFilterSet, columns: tuple[str, ...], coor
         if not chunk:
             return
         last = chunk[-1]["pk"]
-        yield _attach_parts(chunk) if coordinates else _split_parts(chunk)
+        yield _attach_sources(_attach_parts(chunk) if coordinates else _split_parts(chunk))
 
 
 def exercise_stats(filterset: ExerciseFilterSet, series: list[str]) -> dict[str, list[dict]]:
@@ -179,23 +191,118 @@ def exercise_stats(filterset: ExerciseFilterSet, series: list[str]) -> dict[str,
     return result
 
 
-def is_cited() -> Q:
-    """The exercise (the outer query's row) or one of its parts is cited: one indexed EXISTS per kind of
-    record (an OR across joins inside a single EXISTS would read every citation)."""
-    condition = Q()
-    for path in CITED_PATHS:
-        condition |= Q(Exists(Citation.objects.filter(**{path: OuterRef("pk")})))
-    return condition
-
-
-def source_counts(ids: list[int]) -> dict[int, int]:
-    """How many distinct sources each exercise cites, itself or through its parts: one indexed select per
-    kind of cited record, joined with UNION ALL."""
+def source_keys(ids: list[int]) -> dict[int, list[str]]:
+    """The keys of the sources attesting each exercise, sorted: the sources of its records
+    (``ExternalIdentifier``) and of the citations of it and of its parts, the ones its stored
+    ``source_count`` counts (``services.refresh_derived``). One query for all of them: indexed selects
+    joined with UNION, which also drops the repeats."""
+    if not ids:
+        return {}
     selects = [
-        Citation.objects.filter(**{f"{path}__in": ids}).values_list(path, "source_id").order_by()
-        for path in CITED_PATHS
+        ExternalIdentifier.objects.filter(exercise_id__in=ids).values_list("exercise_id", "source__key"),
+        Citation.objects.filter(exercise_id__in=ids).values_list("exercise_id", "source__key"),
+        *(
+            Citation.objects.filter(**{f"{part}__exercise_id__in": ids}).values_list(
+                f"{part}__exercise_id", "source__key"
+            )
+            for part in ATTESTED_PARTS
+        ),
     ]
-    sources = defaultdict(set)
-    for exercise_id, source_id in selects[0].union(*selects[1:], all=True):
-        sources[exercise_id].add(source_id)
-    return {exercise_id: len(found) for exercise_id, found in sources.items()}
+    selects = [select.order_by() for select in selects]
+    keys = defaultdict(set)
+    for exercise_id, key in selects[0].union(*selects[1:]):
+        keys[exercise_id].add(key)
+    return {exercise_id: sorted(found) for exercise_id, found in keys.items()}
+
+
+def _attach_sources(rows: list[dict]) -> list[dict]:
+    """Give each row its ``sources`` (keys, sorted): one query for all the rows."""
+    keys = source_keys([row["pk"] for row in rows])
+    for row in rows:
+        row["sources"] = keys.get(row["pk"], [])
+    return rows
+
+
+# -- What each source says of one exercise -------------------------------------------------------------
+#: The fields :func:`according_to` tells each source's word on, in the order the API gives them.
+TOLD = ("name", "dates", "participants", "places", "troops")
+
+
+def witness_lookups() -> list:
+    """What :func:`according_to` reads of an exercise: its records, its participations and organisations
+    taking part and its troop figures with their citations and sources, and the source it follows.
+    Relations already prefetched (the API's detail) are not read again."""
+    return [
+        Prefetch("external_ids", queryset=ExternalIdentifier.objects.select_related("source")),
+        Prefetch("participations", queryset=Participation.objects.select_related("state")),
+        Prefetch("participations__citations", queryset=Citation.objects.select_related("source", "via")),
+        Prefetch(
+            "organisation_participations",
+            queryset=OrganisationParticipation.objects.select_related("organisation"),
+        ),
+        Prefetch("organisation_participations__citations", queryset=Citation.objects.select_related("source", "via")),
+        Prefetch("troop_figures__citations", queryset=Citation.objects.select_related("source", "via")),
+        "curated_from",
+    ]
+
+
+def according_to(exercise: Exercise) -> dict[str, list[dict]]:
+    """What each source says of the exercise, per field of :data:`TOLD`: a list of
+    ``{"source", "identifier", "locator", "says"}``, by source key. ``identifier`` and ``locator`` are
+    those of the source's own record of the exercise (null for a source without one, an article).
+
+    - ``name`` (text), ``dates`` (``{"start", "end"}``, partial ISO dates or null) and ``places`` (texts):
+      from each record's claims, one entry per record that says it;
+    - ``participants``: from the citations of the participations and organisations taking part, one
+      entry per source: the state codes it names, sorted, then the acronyms of the organisations;
+    - ``troops``: one entry per citation of a whole-exercise troop figure, the figure as displayed.
+
+    A fixed number of queries (none for what is already prefetched, see :func:`witness_lookups`).
+    """
+    prefetch_related_objects([exercise], *witness_lookups())
+    records = sorted(exercise.external_ids.all(), key=lambda record: (record.source.key, record.identifier))
+    first_record = {}
+    for record in records:
+        first_record.setdefault(record.source_id, record)
+
+    def witness(source, record, says) -> dict:
+        return {
+            "source": source.key,
+            "identifier": record.identifier if record else None,
+            "locator": (record.locator or None) if record else None,
+            "says": says,
+        }
+
+    told = {name: [] for name in TOLD}
+    for record in records:
+        claims = record.claims or {}
+        if claims.get("name"):
+            told["name"].append(witness(record.source, record, claims["name"]))
+        if claims.get("start") or claims.get("end"):
+            told["dates"].append(
+                witness(record.source, record, {"start": claims.get("start"), "end": claims.get("end")})
+            )
+        if claims.get("places"):
+            told["places"].append(witness(record.source, record, list(claims["places"])))
+
+    sources, states, organisations = {}, defaultdict(set), defaultdict(set)
+    for participation in exercise.participations.all():
+        for citation in participation.citations.all():
+            sources[citation.source_id] = citation.source
+            states[citation.source_id].add(participation.state.code)
+    for participation in exercise.organisation_participations.all():
+        for citation in participation.citations.all():
+            sources[citation.source_id] = citation.source
+            organisations[citation.source_id].add(participation.organisation.acronym)
+    for source_id, source in sorted(sources.items(), key=lambda item: item[1].key):
+        says = sorted(states[source_id]) + sorted(organisations[source_id])
+        told["participants"].append(witness(source, first_record.get(source_id), says))
+
+    figures = [
+        witness(citation.source, first_record.get(citation.source_id), figure.display_value)
+        for figure in exercise.troop_figures.all()
+        if figure.state_id is None
+        for citation in figure.citations.all()
+    ]
+    told["troops"] = sorted(figures, key=lambda entry: (entry["source"], entry["says"]))
+    return told

@@ -3,12 +3,14 @@
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from exercises import models, selectors
 from exercises.admin import filters
+from exercises.admin.duplicates import MergeActionMixin
 from exercises.admin.forms import ExerciseAdminForm, cited_form
 from exercises.admin.resources import ExerciseResource
 
@@ -31,7 +33,9 @@ class CitedInlineMixin:
             super()
             .get_queryset(request)
             .select_related(*self.related)
-            .prefetch_related(Prefetch("citations", queryset=models.Citation.objects.order_by("pk")))
+            .prefetch_related(
+                Prefetch("citations", queryset=models.Citation.objects.select_related("source").order_by("pk"))
+            )
         )
 
 
@@ -39,8 +43,15 @@ class ParticipationInline(CitedInlineMixin, admin.TabularInline):
     model = models.Participation
     form = cited_form("participation")
     extra = 0
-    fields = ["state", "role", "notes", "cite_source", "cite_excerpt", "cite_attributed_to"]
+    fields = ["state", "role", "notes", "attested_by", "cite_source", "cite_excerpt", "cite_attributed_to"]
+    readonly_fields = ["attested_by"]
     autocomplete_fields = ["state"]
+
+    @admin.display(description="attested by")
+    def attested_by(self, participation):
+        """The sources citing the participation (one alone: only that source names the participant)."""
+        keys = sorted({citation.source.key for citation in participation.citations.all()})
+        return " ".join(keys) or "—"
 
 
 class OrganisationParticipationInline(admin.TabularInline):
@@ -120,8 +131,8 @@ class CitationInline(admin.TabularInline):
 
 
 class ExerciseChangeList(ChangeList):
-    """Filters with the API's FilterSet, and adds what the page shows per row (participants, number of
-    sources) in two queries per page, read by the selectors."""
+    """Filters with the API's FilterSet, and adds the participants the page shows per row in one query
+    per page, read by the selectors (the number of sources and the disputes are stored columns)."""
 
     def get_queryset(self, request, exclude_parameters=None):
         return filters.apply_filterset(request, super().get_queryset(request, exclude_parameters))
@@ -129,19 +140,18 @@ class ExerciseChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         ids = [exercise.pk for exercise in self.result_list]
-        participants, sources = selectors.participant_codes(ids), selectors.source_counts(ids)
+        participants = selectors.participant_codes(ids)
         for exercise in self.result_list:
             exercise.participant_codes = participants[exercise.pk]
-            exercise.source_count = sources.get(exercise.pk, 0)
 
 
 @admin.register(models.Exercise)
-class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ExerciseAdmin(MergeActionMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = ExerciseAdminForm
     resource_classes = [ExerciseResource]
     formats = [CSV, XLSX]
 
-    list_display = ["name", "year", "dates", "organisation", "participants", "reported_troops", "sources"]
+    list_display = ["name", "year", "dates", "organisation", "participants", "reported_troops", "sources", "disputed"]
     list_display_links = ["name"]
     list_filter = [
         *filters.FILTERSET_FILTERS,
@@ -163,8 +173,15 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "(as the API's search)."
     )
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["organisation", "parent"]
-    readonly_fields = ["span_start", "span_end", "reported_troops", "created_at", "updated_at"]
+    autocomplete_fields = ["organisation", "parent", "curated_from"]
+    readonly_fields = [
+        "span_start",
+        "span_end",
+        "reported_troops",
+        "what_the_sources_say",
+        "created_at",
+        "updated_at",
+    ]
     save_on_top = True
     fieldsets = [
         (
@@ -191,6 +208,14 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
             },
         ),
         ("Review", {"fields": ["needs_review", "review_notes", "notes", "troops_text", "participants_note"]}),
+        (
+            "Sources",
+            {
+                "fields": ["curated_from", "what_the_sources_say"],
+                "description": "What each source says of the exercise (its records, and the citations of its "
+                "participants and troop figures); the fields two sources disagree on are marked.",
+            },
+        ),
         (
             "Derived and record",
             {
@@ -230,6 +255,53 @@ class ExerciseAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def participants(self, exercise):
         return " ".join(getattr(exercise, "participant_codes", [])) or "—"
 
-    @admin.display(description="sources")
+    @admin.display(description="sources", ordering="source_count")
     def sources(self, exercise):
-        return getattr(exercise, "source_count", "")
+        return exercise.source_count
+
+    @admin.display(description="disputed")
+    def disputed(self, exercise):
+        """The fields the exercise's sources disagree on (its stored flags)."""
+        fields = [name for name in models.Exercise.DISPUTABLE if getattr(exercise, f"disputed_{name}")]
+        return format_html('<strong class="disputed">⚠ {}</strong>', ", ".join(fields)) if fields else "—"
+
+    @admin.display(description="what the sources say")
+    def what_the_sources_say(self, exercise):
+        """One row per source's word on a field (``selectors.according_to``), disputed fields marked."""
+        if exercise is None or exercise.pk is None:
+            return "—"
+        rows = [
+            (
+                format_html('<strong class="disputed">{} ⚠ disputed</strong>', field)
+                if getattr(exercise, f"disputed_{field}", False)
+                else field,
+                witness["source"],
+                record_of(witness),
+                said(witness["says"]),
+            )
+            for field, witnesses in selectors.according_to(exercise).items()
+            for witness in witnesses
+        ]
+        if not rows:
+            return "No source record or cited participant or figure."
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+        return format_html(
+            '<table class="according-to"><thead><tr><th>field</th><th>source</th><th>record</th><th>says</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+
+def record_of(witness: dict) -> str:
+    """The source's record a word comes from: its identifier (and where it is), or a dash."""
+    identifier, locator = witness["identifier"], witness["locator"]
+    return f"{identifier} ({locator})" if identifier and locator else identifier or "—"
+
+
+def said(says) -> str:
+    """A source's word as text: lists joined, dates as start – end."""
+    if isinstance(says, dict):
+        return " – ".join(value or "?" for value in (says.get("start"), says.get("end")))
+    if isinstance(says, list):
+        return ", ".join(says)
+    return str(says)

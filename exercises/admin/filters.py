@@ -3,8 +3,8 @@
 Each adapter shows one of the FilterSet's parameters in the sidebar (a text box for states and series,
 links for choices) and claims it from the URL; the FilterSet then applies all of them together, with the
 API's meaning (``ExerciseChangeList.get_queryset``), so ``?country=KZ&role=host`` in the admin lists
-what ``/api/v1/exercises/?country=KZ&role=host`` lists. Two filters have no API parameter: whether an
-exercise cites a source, and whether its troops are known.
+what ``/api/v1/exercises/?country=KZ&role=host`` lists. Two filters have no API parameter: whether any
+source attests an exercise (its stored ``source_count``), and whether its troops are known.
 """
 
 from django.contrib import admin, messages
@@ -79,6 +79,10 @@ FILTERSET_FILTERS = [
     adapter("series", "series", "Cobra Gold…"),
     adapter("domain", "domain"),
     adapter("focus", "focus"),
+    adapter("source", "attested by (source keys)", "mme-v7, jme-v3…"),
+    adapter("source_all", "attested by all of (source keys)", "mme-v7, jme-v3…"),
+    adapter("sources_min", "number of sources", options=lambda: [("2", "two or more"), ("3", "three or more")]),
+    adapter("disputed", "sources disagree"),
 ]
 PARAMETERS = [f.parameter_name for f in FILTERSET_FILTERS]
 
@@ -111,9 +115,9 @@ class SourceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(~selectors.is_cited())
+            return queryset.filter(source_count=0)
         if self.value() == "yes":
-            return queryset.filter(selectors.is_cited())
+            return queryset.filter(source_count__gt=0)
         return queryset
 
 

@@ -98,6 +98,25 @@ ROW = (
         lambda: serializers.IntegerField(allow_null=True, min_value=0, help_text="Its reported troop figure."),
     ),
     Field("locations", (), lambda row: [name for name, _, _ in row["places"]], _texts("Names of its places.")),
+    Field(
+        "sources",
+        (),
+        itemgetter("sources"),
+        _texts(
+            "Keys of the sources attesting it, sorted: those with a record of it (a data set's row) or citing "
+            "it or one of its parts (participations, troop figures, episodes, forces)."
+        ),
+    ),
+    column("source_count", lambda: serializers.IntegerField(min_value=0, help_text=_help("source_count"))),
+    Field(
+        "disputed",
+        tuple(f"disputed_{name}" for name in Exercise.DISPUTABLE),
+        lambda row: [name for name in Exercise.DISPUTABLE if row[f"disputed_{name}"]],
+        lambda: serializers.ListField(
+            child=serializers.ChoiceField(Exercise.DISPUTABLE),
+            help_text="The fields its sources disagree on (of " + ", ".join(Exercise.DISPUTABLE) + "); empty if none.",
+        ),
+    ),
     column(
         "parent",
         lambda: serializers.SlugField(allow_null=True, help_text="Slug of the exercise it is a phase of."),
@@ -107,7 +126,7 @@ ROW = (
     Field("url", ("slug",), itemgetter("url"), lambda: serializers.URLField(help_text="Its detail.")),
 )
 
-#: The columns a compact row reads (``pk`` for the participants and places).
+#: The columns a compact row reads (``pk`` for the participants, places and sources).
 ROW_COLUMNS = tuple(dict.fromkeys(["pk", *(name for field in ROW for name in field.reads)]))
 #: The JSON list's fields, and the CSV export's columns (documented in the README).
 LIST_FIELDS = tuple(field for field in ROW if field.in_list)
@@ -119,9 +138,16 @@ def row_serializer() -> type[serializers.Serializer]:
     return type("ExerciseListSerializer", (serializers.Serializer,), {f.name: f.doc() for f in LIST_FIELDS})
 
 
+#: Row fields the detail gives in full instead (places with coordinates, sources with what each
+#: supports, every disputable field with its flag): :func:`row_of` does not read them.
+IN_FULL_IN_DETAIL = ("locations", "sources", "disputed")
+DETAIL_FIELDS = tuple(field for field in LIST_FIELDS if field.name not in IN_FULL_IN_DETAIL)
+
+
 def row_of(exercise) -> dict:
     """The row the selectors would read for one exercise instance (with its participations' states and
-    its places prefetched, places by name): the detail shows the list row's fields from it."""
+    its places prefetched, places by name), but its ``sources``: the detail shows the list row's
+    :data:`DETAIL_FIELDS` from it."""
     row = {}
     for path in ROW_COLUMNS:
         value = exercise

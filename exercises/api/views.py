@@ -3,14 +3,15 @@ the other endpoints shape their queries in ``get_queryset``."""
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import StreamingHttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from exercises import filtersets, models, selectors, services
+from exercises import filtersets, merges, models, selectors, services
 from exercises.api import formats, serializers
 from exercises.api.errors import PreconditionFailed, PreconditionRequired
 from exercises.api.formats import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer
@@ -61,7 +62,15 @@ def etag_header(*codes):
 
 
 @extend_schema_view(
-    retrieve=extend_schema(parameters=[etag_header(200)]),
+    retrieve=extend_schema(
+        parameters=[etag_header(200)],
+        responses={
+            200: serializers.ExerciseDetailSerializer,
+            301: OpenApiResponse(
+                description="The slug was merged into another exercise: `Location` is that exercise's address."
+            ),
+        },
+    ),
     create=extend_schema(parameters=[etag_header(201)]),
     update=extend_schema(parameters=[IF_MATCH, etag_header(200)]),
     partial_update=extend_schema(parameters=[IF_MATCH, etag_header(200)]),
@@ -151,7 +160,20 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
+        """The exercise; a slug merged into another answers 301 with the kept exercise's address (the
+        query string kept). Writes to a merged slug stay 404: a write must name the exercise it changes."""
+        try:
+            response = super().retrieve(request, *args, **kwargs)
+        except Http404:
+            kept = merges.resolve_merged(kwargs["slug"])
+            if kept is None:
+                raise
+            location = reverse(
+                "exercises-api:exercise-detail",
+                kwargs={"slug": kept.slug, **({"format": kwargs["format"]} if kwargs.get("format") else {})},
+            )
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
         response["ETag"] = etag(self.object)
         return response
 

@@ -13,6 +13,7 @@ from exercises.choices import Role, ThreatType
 from exercises.filtersets.filters import (
     BBoxFilter,
     CountFilter,
+    DisputedFilter,
     FastFilterSet,
     LocationsFilter,
     MultiValueFilter,
@@ -20,10 +21,13 @@ from exercises.filtersets.filters import (
     OrganisationsFilter,
     PartialDateFilter,
     SearchFilter,
+    SourceCountFilter,
+    SourcesFilter,
     StatesFilter,
     YearFilter,
 )
-from exercises.models import Exercise, Participation, Scenario
+from exercises.models import Citation, Exercise, ExternalIdentifier, Participation, Scenario
+from exercises.services import ATTESTED_PARTS
 
 
 def _participations(states=None, role=None):
@@ -33,6 +37,18 @@ def _participations(states=None, role=None):
     if role:
         participations = participations.filter(role=role)
     return participations
+
+
+def _attesting(sources) -> list:
+    """The rows through which ``sources`` attest exercises (each has an ``exercise`` column): their records
+    of exercises, their citations of exercises and of the exercises' parts. The same sources an
+    exercise's ``source_count`` counts (``services.refresh_derived``)."""
+    parts = [Citation._meta.get_field(part).related_model for part in ATTESTED_PARTS]
+    return [
+        ExternalIdentifier.objects.filter(source__in=sources),
+        Citation.objects.filter(source__in=sources, exercise__isnull=False),
+        *(model.objects.filter(citations__source__in=sources) for model in parts),
+    ]
 
 
 class ExerciseFilterSet(FastFilterSet):
@@ -98,6 +114,27 @@ class ExerciseFilterSet(FastFilterSet):
     parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the exercise whose phases to list.")
     top_level = filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="true: only whole exercises, no phases."
+    )
+    source = SourcesFilter(
+        method="filter_source",
+        help_text="Sources that attest the exercise, any of them: a source attests it if it has a record of it (a "
+        "data set's row) or cites it or one of its parts. Source keys (mme-v7, jme-v3), repeated or separated "
+        "with commas: like country, several mean any of them (source_all for all of them).",
+    )
+    source_all = SourcesFilter(
+        method="filter_source_all",
+        help_text="Sources that all attest the exercise (source_all=mme-v7,jme-v3: in both data sets).",
+    )
+    sources_min = SourceCountFilter(
+        field_name="source_count",
+        lookup_expr="gte",
+        help_text="Attested by at least this many sources (1 or more; the row's source_count).",
+    )
+    disputed = DisputedFilter(
+        method="filter_disputed",
+        help_text="true: two of its sources disagree on some field; false: on none; or field names, repeated or "
+        "separated with commas (disputed=participants,dates): disputed on at least one of them. One of: true, "
+        "false, " + ", ".join(Exercise.DISPUTABLE) + ".",
     )
     search = SearchFilter(
         method="filter_search",
@@ -200,6 +237,24 @@ class ExerciseFilterSet(FastFilterSet):
 
     def filter_flags(self, queryset, name, value):
         return queryset.filter(Q.create([(flag, True) for flag in value], connector=Q.OR))
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(self.attested(value))
+
+    def filter_source_all(self, queryset, name, value):
+        for source in value:
+            queryset = queryset.filter(self.attested([source]))
+        return queryset
+
+    def attested(self, sources) -> Q:
+        """Exercises that one of ``sources`` attests, in the FilterSet's form of related conditions."""
+        return Q.create([self.related(rows) for rows in _attesting(sources)], connector=Q.OR)
+
+    def filter_disputed(self, queryset, name, value):
+        disputed, fields = value
+        if disputed:
+            return queryset.filter(Q.create([(f"disputed_{field}", True) for field in fields], connector=Q.OR))
+        return queryset.filter(**{f"disputed_{field}": False for field in fields})
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value, self.related)

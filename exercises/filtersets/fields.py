@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from exercises import dates
-from exercises.models import Location, Organisation, State, UnknownState
+from exercises.models import Exercise, Location, Organisation, Source, State, UnknownState
 
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
@@ -109,6 +109,53 @@ class OrganisationsField(MultiValueField):
         return [found[a.lower()] for a in acronyms]
 
 
+class SourcesField(MultiValueField):
+    """Source keys (any case), resolved in one query; returns the sources."""
+
+    def to_python(self, value):
+        keys = [key.lower() for key in super().to_python(value)]
+        found = {source.key: source for source in Source.objects.filter(key__in=keys)}
+        for key in keys:
+            if key not in found:
+                raise ValidationError(
+                    "Unknown source %(value)s: give its key (see /api/v1/sources/).",
+                    code="unknown_source",
+                    params={"value": repr(key)},
+                )
+        return [found[key] for key in dict.fromkeys(keys)]
+
+
+#: What ``disputed`` accepts, with the admin's labels.
+DISPUTED_CHOICES = [
+    ("true", "on some field"),
+    ("false", "on none"),
+    *((name, f"on its {name}") for name in Exercise.DISPUTABLE),
+]
+
+
+class DisputedField(MultiValueField):
+    """``true`` (disputed on some field), ``false`` (on none), or names of disputable fields (disputed on
+    one of them at least). Cleans to (disputed, fields): (True, the names) or (False, every field)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", DISPUTED_CHOICES)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        if not values:
+            return None
+        if len(values) > 1 and {"true", "false"} & set(values):
+            raise ValidationError(
+                "Give true or false alone, or one or more of: %(fields)s.",
+                code="disputed_alone",
+                params={"fields": ", ".join(Exercise.DISPUTABLE)},
+            )
+        if values == ["false"]:
+            return False, list(Exercise.DISPUTABLE)
+        return True, list(Exercise.DISPUTABLE) if values == ["true"] else values
+
+
 class LocationsField(MultiValueField):
     """Location ids, slugs or names (any case)."""
 
@@ -151,6 +198,12 @@ class YearField(BoundedIntegerField):
 
 class CountField(BoundedIntegerField):
     min_value, max_value = 0, 100_000_000
+
+
+class SourceCountField(BoundedIntegerField):
+    """A number of sources: at least one (every exercise has at least none)."""
+
+    min_value, max_value = 1, 1000
 
 
 class PartialDateField(forms.Field):

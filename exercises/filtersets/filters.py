@@ -7,14 +7,18 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from exercises.filtersets.fields import (
+    DISPUTED_CHOICES,
     MAX_VALUE_LENGTH,
     BBoxField,
     CountField,
+    DisputedField,
     LocationsField,
     MultiValueField,
     OrganisationsField,
     PartialDateField,
     SearchField,
+    SourceCountField,
+    SourcesField,
     StatesField,
     YearField,
 )
@@ -49,6 +53,20 @@ class LocationsFilter(MultiValueFilter):
     field_class = LocationsField
 
 
+@extend_schema_field(TEXT_LIST)
+class SourcesFilter(MultiValueFilter):
+    field_class = SourcesField
+
+
+class DisputedFilter(MultiValueFilter):
+    """``true``, ``false`` or disputable field names (:data:`~exercises.filtersets.fields.DISPUTED_CHOICES`)."""
+
+    field_class = DisputedField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=DISPUTED_CHOICES, **kwargs)
+
+
 @extend_schema_field({"type": "integer", "minimum": 1000, "maximum": 9999})
 class YearFilter(filters.NumberFilter):
     field_class = YearField
@@ -57,6 +75,11 @@ class YearFilter(filters.NumberFilter):
 @extend_schema_field({"type": "integer", "minimum": 0})
 class CountFilter(filters.NumberFilter):
     field_class = CountField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 1000})
+class SourceCountFilter(filters.NumberFilter):
+    field_class = SourceCountField
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2011-09"})

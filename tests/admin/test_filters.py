@@ -29,6 +29,8 @@ QUERIES = [
     {"year": "2011", "country": "KG"},
     {"organisation": "CSTO", "country": "UZ"},
     {"organisation": "CSTO,NATO"},
+    {"source": "kucera-2011-csto-vision", "country": "KG"},
+    {"disputed": "false", "sources_min": "1"},
 ]
 
 #: Words as typed into the search box and the API's search parameter.

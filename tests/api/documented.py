@@ -15,6 +15,9 @@ LIST_ROW = [
     "participants",
     "reported_troops",
     "locations",
+    "sources",
+    "source_count",
+    "disputed",
     "url",
 ]
 

@@ -91,13 +91,18 @@ def test_exports_add_only_the_parent_to_the_row():
     assert [name for name in EXPORT_COLUMNS if name not in {f.name for f in LIST_FIELDS}] == ["parent"]
 
 
+IN_FULL = ("locations", "sources", "disputed")  # the detail gives these in full
+
+
 def test_detail_starts_with_the_list_rows_fields_and_values(api_client):
     for row in json_rows(api_client, {}):
         detail = api_client.get(row["url"]).json()
-        assert {name: detail[name] for name in row if name != "locations"} == {
-            name: value for name, value in row.items() if name != "locations"
+        assert {name: detail[name] for name in row if name not in IN_FULL} == {
+            name: value for name, value in row.items() if name not in IN_FULL
         }
         assert [place["name"] for place in detail["locations"]] == row["locations"]
+        assert set(row["sources"]) <= {source["key"] for source in detail["sources"]}
+        assert [name for name, disputed in detail["disputed"].items() if disputed] == row["disputed"]
 
 
 def test_schema_documents_the_declared_row(api_client):

@@ -4,9 +4,11 @@ The list's compact row is not here: it is declared once in ``exercises.api.forma
 ``ExerciseListSerializer`` only documents it in the schema.
 """
 
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from exercises import selectors
 from exercises.api import formats
 from exercises.api.serializers.common import (
     CitationSerializer,
@@ -17,16 +19,31 @@ from exercises.api.serializers.common import (
 from exercises.models import Exercise, Force, Participation, Scenario, TroopFigure
 
 
+def cited_by(record) -> list[str]:
+    """The keys of the sources citing a record (its citations prefetched with their sources), sorted."""
+    return sorted({citation.source.key for citation in record.citations.all()})
+
+
+SOURCES_OF_PART = (
+    "Keys of the sources that attest this participant (cite it), sorted: one alone means one source names it."
+)
+
+
 class ParticipationSerializer(serializers.ModelSerializer):
     alpha2 = serializers.CharField(source="state.alpha2", read_only=True)
     alpha3 = serializers.CharField(source="state.alpha3", read_only=True)
     code = serializers.CharField(source="state.code", read_only=True)
     name = serializers.CharField(source="state.display_name", read_only=True)
+    sources = serializers.SerializerMethodField(help_text=SOURCES_OF_PART)
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Participation
-        fields = ["alpha2", "alpha3", "code", "name", "role", "notes", "citations"]
+        fields = ["alpha2", "alpha3", "code", "name", "role", "notes", "sources", "citations"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_sources(self, participation):
+        return cited_by(participation)
 
 
 class ParticipationRecordSerializer(ParticipationSerializer):
@@ -107,6 +124,75 @@ class RelationSerializer(serializers.Serializer):
     exercise = ExerciseRefSerializer()
 
 
+class OrganisationTakingPartSerializer(serializers.Serializer):
+    """An organisation taking part as a body, with the sources that attest it."""
+
+    acronym = serializers.CharField()
+    role = serializers.CharField(help_text="host, lead, participant or observer; empty when no source says.")
+    sources = serializers.ListField(child=serializers.CharField(), help_text=SOURCES_OF_PART)
+
+
+class WitnessSerializer(serializers.Serializer):
+    """One source's word on a field of the exercise; ``says`` is typed per field."""
+
+    source = serializers.CharField(help_text="The source's key.")
+    identifier = serializers.CharField(
+        allow_null=True, help_text="The exercise's identifier in the source's own record (mme3406); null if none."
+    )
+    locator = serializers.CharField(allow_null=True, help_text="Where that record is in the source; null if unknown.")
+
+
+def witnesses(name: str, says: serializers.Field) -> serializers.Serializer:
+    fields = {"says": says, "__doc__": f"What a source says of the exercise's {name}."}
+    return type(f"{name.title()}WitnessSerializer", (WitnessSerializer,), fields)(many=True)
+
+
+PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class DatesSaidSerializer(serializers.Serializer):
+    start = serializers.RegexField(PARTIAL_DATE, allow_null=True, help_text="Partial ISO date, null if not given.")
+    end = serializers.RegexField(PARTIAL_DATE, allow_null=True, help_text="Partial ISO date, null if not given.")
+
+
+class AccordingToSerializer(serializers.Serializer):
+    """Per field, what each source says of the exercise, by source key: names, dates and places from the
+    sources' records, participants from the citations of the participations, troops from the citations
+    of the whole-exercise figures."""
+
+    name = witnesses("name", serializers.CharField(help_text="The name in the source's record."))
+    dates = witnesses("dates", DatesSaidSerializer(help_text="The start and end in the source's record."))
+    participants = witnesses(
+        "participants",
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="The participants the source's citations name: state codes, sorted, then the acronyms of "
+            "organisations taking part as a body.",
+        ),
+    )
+    places = witnesses(
+        "places", serializers.ListField(child=serializers.CharField(), help_text="The places in the source's record.")
+    )
+    troops = witnesses(
+        "troops",
+        serializers.CharField(help_text="A whole-exercise troop figure the source is cited for, as displayed."),
+    )
+
+
+def _disputed_fields() -> dict:
+    return {
+        "__doc__": "Per disputable field, whether two of the exercise's sources disagree on it.",
+        **{
+            name: serializers.BooleanField(help_text=Exercise._meta.get_field(f"disputed_{name}").help_text)
+            for name in Exercise.DISPUTABLE
+        },
+    }
+
+
+#: Documents ``disputed`` in the detail.
+DisputedSerializer = type("DisputedSerializer", (serializers.Serializer,), _disputed_fields())
+
+
 ExerciseListSerializer = formats.row_serializer()
 
 #: What an exercise says of itself beyond the list row: read in its detail, written by editors.
@@ -133,14 +219,14 @@ class RowValue(serializers.Field):
         return self.parent.row(exercise)[self.field_name]
 
 
-#: The list row's fields, documented as formats.ROW documents them; ``locations`` the detail gives in full.
+#: The list row's fields, documented as formats.ROW documents them, but those the detail gives in full
+#: (``formats.IN_FULL_IN_DETAIL``).
 RowFields = type(
     "RowFields",
     (serializers.Serializer,),
     {
         f.name: extend_schema_field(f.doc())(type(f"{f.name.title()}Value", (RowValue,), {}))()
-        for f in formats.LIST_FIELDS
-        if f.name != "locations"
+        for f in formats.DETAIL_FIELDS
     },
 )
 
@@ -149,14 +235,21 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
     """An exercise with everything known about it, each figure with its citations.
 
     It starts with the list row's fields, made by formats.ROW from the instance (``formats.row_of``) as
-    the list makes them from its rows; ``locations`` are the places in full rather than their names.
+    the list makes them from its rows; ``locations`` are the places in full rather than their names,
+    ``sources`` each source with what it supports, ``disputed`` every disputable field with its flag.
+    What each source says of the exercise (``according_to``) is read by ``selectors.according_to``.
     """
 
     def row(self, exercise) -> dict:
         if getattr(self, "_row", (None, None))[0] is not exercise:
-            [values] = formats.compact([formats.row_of(exercise)], self.context["request"])
+            [values] = formats.compact([formats.row_of(exercise)], self.context["request"], formats.DETAIL_FIELDS)
             self._row = (exercise, values)
         return self._row[1]
+
+    def to_representation(self, exercise):
+        # What the sources say is read with the rest (a fixed number of queries, none already done).
+        prefetch_related_objects([exercise], *selectors.witness_lookups())
+        return super().to_representation(exercise)
 
     parent = ExerciseRefSerializer(read_only=True, allow_null=True)
     phases = ExerciseRefSerializer(many=True, read_only=True)
@@ -171,6 +264,15 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
     external_ids = serializers.SerializerMethodField()
     citations = CitationSerializer(many=True, read_only=True)
     sources = serializers.SerializerMethodField()
+    disputed = serializers.SerializerMethodField()
+    according_to = serializers.SerializerMethodField()
+    curated_from = serializers.SlugRelatedField(
+        slug_field="key",
+        read_only=True,
+        allow_null=True,
+        help_text="Key of the source whose record the exercise's own fields (name, dates, participants, places) "
+        "follow; null: they are an analyst's.",
+    )
 
     class Meta:
         model = Exercise
@@ -182,6 +284,8 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
             "span_start",
             "span_end",
             *DESCRIBED_FIELDS,
+            "curated_from",
+            "according_to",
             "participations",
             "organisations_taking_part",
             "troop_figures",
@@ -190,7 +294,6 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
             "related",
             "external_ids",
             "citations",
-            "sources",
             "created_at",
             "updated_at",
         ]
@@ -201,28 +304,56 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
         rows += [{"kind": r.kind, "exercise": r.from_exercise} for r in exercise.relations_to.all()]
         return RelationSerializer(rows, many=True, context=self.context).data
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    @extend_schema_field(OrganisationTakingPartSerializer(many=True))
     def get_organisations_taking_part(self, exercise):
-        return [{"acronym": p.organisation.acronym, "role": p.role} for p in exercise.organisation_participations.all()]
+        return [
+            {"acronym": p.organisation.acronym, "role": p.role, "sources": cited_by(p)}
+            for p in exercise.organisation_participations.all()
+        ]
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_external_ids(self, exercise):
-        return [{"source": e.source.key, "identifier": e.identifier} for e in exercise.external_ids.all()]
+        return [
+            {"source": e.source.key, "identifier": e.identifier, "locator": e.locator}
+            for e in exercise.external_ids.all()
+        ]
+
+    @extend_schema_field(DisputedSerializer)
+    def get_disputed(self, exercise):
+        return {name: getattr(exercise, f"disputed_{name}") for name in Exercise.DISPUTABLE}
+
+    @extend_schema_field(AccordingToSerializer)
+    def get_according_to(self, exercise):
+        """Per field, what each source says (``selectors.according_to``)."""
+        return selectors.according_to(exercise)
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_sources(self, exercise):
-        """Every source cited anywhere in the exercise: how many facts it supports, how many it relays."""
+        """Every source with a record of the exercise or cited anywhere in it: how many records it has of
+        it, how many facts it supports, how many it relays (the list row's ``sources`` are these keys, but
+        the sources only relayed)."""
         counts: dict[int, dict] = {}
 
         def count(source, key):
             entry = counts.setdefault(
-                source.pk, {"key": source.key, "title": str(source), "kind": source.kind, "citations": 0, "relayed": 0}
+                source.pk,
+                {
+                    "key": source.key,
+                    "title": str(source),
+                    "kind": source.kind,
+                    "records": 0,
+                    "citations": 0,
+                    "relayed": 0,
+                },
             )
             entry[key] += 1
 
+        for record in exercise.external_ids.all():
+            count(record.source, "records")
         groups = [
             exercise.citations.all(),
             *(p.citations.all() for p in exercise.participations.all()),
+            *(p.citations.all() for p in exercise.organisation_participations.all()),
             *(f.citations.all() for f in exercise.troop_figures.all()),
             *(s.citations.all() for s in exercise.scenarios.all()),
             *(f.citations.all() for f in exercise.forces.all()),

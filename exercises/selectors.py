@@ -28,7 +28,6 @@ from django.db.models.functions import Coalesce, NullIf
 
 from exercises.filtersets import ExerciseFilterSet
 from exercises.models import Citation, Exercise, ExternalIdentifier, OrganisationParticipation, Participation
-from exercises.services import ATTESTED_PARTS
 
 EXISTS, IN = ExerciseFilterSet.EXISTS, ExerciseFilterSet.IN
 
@@ -145,13 +144,13 @@ def exercise_page(filterset: ExerciseFilterSet, number: int | str, size: int, co
     ids = queryset.values("pk")[start : start + size]
     ordering = queryset.query.order_by or Exercise._meta.ordering
     rows = Exercise.objects.filter(pk__in=ids).order_by(*ordering).values(*columns, **_aggregates())
-    page.object_list = _attach_sources(_split_parts(list(rows)))
+    page.object_list = _split_parts(list(rows))
     return page
 
 
 def exercise_chunks(filterset: ExerciseFilterSet, columns: tuple[str, ...], coordinates=False) -> Iterator[list]:
     """Every filtered exercise, :data:`CHUNK` rows at a time in id order, as :func:`exercise_page` gives
-    them (``sources`` in one query per chunk); ``coordinates``: with the places' latitude and longitude
+    them; ``coordinates``: with the places' latitude and longitude
     (two more queries per chunk instead of the aggregated columns)."""
     rows = exercise_queryset(filterset).order_by("pk")
     rows = rows.values(*columns) if coordinates else rows.values(*columns, **_aggregates())
@@ -161,7 +160,7 @@ def exercise_chunks(filterset: ExerciseFilterSet, columns: tuple[str, ...], coor
         if not chunk:
             return
         last = chunk[-1]["pk"]
-        yield _attach_sources(_attach_parts(chunk) if coordinates else _split_parts(chunk))
+        yield _attach_parts(chunk) if coordinates else _split_parts(chunk)
 
 
 def exercise_stats(filterset: ExerciseFilterSet, series: list[str]) -> dict[str, list[dict]]:
@@ -189,38 +188,6 @@ def exercise_stats(filterset: ExerciseFilterSet, series: list[str]) -> dict[str,
         rows = exercises.values(acronym=F("organisation__acronym")).annotate(**totals).order_by("-exercises", "acronym")
         result["per_organisation"] = list(rows)
     return result
-
-
-def source_keys(ids: list[int]) -> dict[int, list[str]]:
-    """The keys of the sources attesting each exercise, sorted: the sources of its records
-    (``ExternalIdentifier``) and of the citations of it and of its parts, the ones its stored
-    ``source_count`` counts (``services.refresh_derived``). One query for all of them: indexed selects
-    joined with UNION, which also drops the repeats."""
-    if not ids:
-        return {}
-    selects = [
-        ExternalIdentifier.objects.filter(exercise_id__in=ids).values_list("exercise_id", "source__key"),
-        Citation.objects.filter(exercise_id__in=ids).values_list("exercise_id", "source__key"),
-        *(
-            Citation.objects.filter(**{f"{part}__exercise_id__in": ids}).values_list(
-                f"{part}__exercise_id", "source__key"
-            )
-            for part in ATTESTED_PARTS
-        ),
-    ]
-    selects = [select.order_by() for select in selects]
-    keys = defaultdict(set)
-    for exercise_id, key in selects[0].union(*selects[1:]):
-        keys[exercise_id].add(key)
-    return {exercise_id: sorted(found) for exercise_id, found in keys.items()}
-
-
-def _attach_sources(rows: list[dict]) -> list[dict]:
-    """Give each row its ``sources`` (keys, sorted): one query for all the rows."""
-    keys = source_keys([row["pk"] for row in rows])
-    for row in rows:
-        row["sources"] = keys.get(row["pk"], [])
-    return rows
 
 
 # -- What each source says of one exercise -------------------------------------------------------------

@@ -10,9 +10,9 @@ Every path that writes exercises calls these and repeats neither rule: the signa
   came first.
 
 How many sources attest an exercise, and where they disagree (``refresh_derived(..., fields=("sources",))``)
-    ``source_count`` counts the distinct sources of the citations of the exercise and of its parts
-    (participations, organisations taking part, troop figures, scenarios, forces) and of its source
-    records (``ExternalIdentifier``). The ``disputed_*`` flags say that two sources disagree:
+    ``source_count`` counts (and ``source_keys`` names) the distinct sources of the citations of the
+    exercise and of its parts (participations, organisations taking part, troop figures, scenarios,
+    forces) and of its source records (``ExternalIdentifier``). The ``disputed_*`` flags say that two sources disagree:
 
     - participants: two sources that each name at least two participants (states or organisations
       taking part, through their citations) name different sets. A source that names one participant
@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 
 from exercises import dates
 from exercises.choices import Qualifier
-from exercises.models import Citation, Exercise, ExternalIdentifier, TroopFigure, normalize_name
+from exercises.models import Citation, Exercise, ExternalIdentifier, Source, TroopFigure, normalize_name
 
 #: Exercises per statement when a set of them is refreshed (well under every database's parameter limit).
 BATCH = 500
@@ -188,7 +188,7 @@ def keep_analyst_edit(exercise: Exercise, changed: Iterable[str]) -> bool:
 # -- Sources and disputes -----------------------------------------------------------------------------
 #: The parts whose citations attest an exercise (each has ``exercise_id``).
 ATTESTED_PARTS = ("participation", "organisation_participation", "troop_figure", "scenario", "force")
-SOURCE_FIELDS = ("source_count", *(f"disputed_{name}" for name in Exercise.DISPUTABLE))
+SOURCE_FIELDS = ("source_count", "source_keys", *(f"disputed_{name}" for name in Exercise.DISPUTABLE))
 
 
 def _refresh_sources(ids: list[int]) -> None:
@@ -214,11 +214,13 @@ def _refresh_sources(ids: list[int]) -> None:
         "troop_figure__exercise_id", "source_id", "troop_figure__low", "troop_figure__high", "troop_figure__qualifier"
     ):
         figures[exercise_id].append((source_id, figure_range(low, high, qualifier)))
+    keys = dict(Source.objects.filter(pk__in={s for found in sources.values() for s in found}).values_list("pk", "key"))
     changed = []
     for row in Exercise.objects.filter(pk__in=ids).values("pk", *SOURCE_FIELDS):
         pk = row["pk"]
         values = {
             "source_count": len(sources[pk]),
+            "source_keys": sorted(keys[source_id] for source_id in sources[pk]),
             "disputed_participants": participants_disputed(participants[pk].values()),
             "disputed_dates": dates_disputed(values for _, values in claims[pk]),
             "disputed_places": places_disputed(values.get("places") or [] for _, values in claims[pk]),

@@ -88,7 +88,7 @@ def test_chunks_with_coordinates_carry_the_places_points():
 def test_participants_and_sources_of_the_seed_exercise():
     tsentr = Exercise.objects.get(slug="tsentr-2011")
     assert selectors.participant_codes([tsentr.pk])[tsentr.pk] == ["KAZ", "KGZ", "RUS", "TJK"]
-    assert selectors.source_keys([tsentr.pk]) == {tsentr.pk: ["kucera-2011-csto-vision"]}
+    assert tsentr.source_keys == ["kucera-2011-csto-vision"]
     assert tsentr.source_count == 1
 
 

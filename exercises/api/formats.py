@@ -100,8 +100,8 @@ ROW = (
     Field("locations", (), lambda row: [name for name, _, _ in row["places"]], _texts("Names of its places.")),
     Field(
         "sources",
-        (),
-        itemgetter("sources"),
+        ("source_keys",),
+        itemgetter("source_keys"),
         _texts(
             "Keys of the sources attesting it, sorted: those with a record of it (a data set's row) or citing "
             "it or one of its parts (participations, troop figures, episodes, forces)."
@@ -126,7 +126,7 @@ ROW = (
     Field("url", ("slug",), itemgetter("url"), lambda: serializers.URLField(help_text="Its detail.")),
 )
 
-#: The columns a compact row reads (``pk`` for the participants, places and sources).
+#: The columns a compact row reads (``pk`` for the participants and places).
 ROW_COLUMNS = tuple(dict.fromkeys(["pk", *(name for field in ROW for name in field.reads)]))
 #: The JSON list's fields, and the CSV export's columns (documented in the README).
 LIST_FIELDS = tuple(field for field in ROW if field.in_list)

@@ -15,6 +15,15 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="exercise",
+            name="source_keys",
+            field=models.JSONField(
+                default=list,
+                editable=False,
+                help_text="The keys of the sources that attest it, sorted (source_count of them).",
+            ),
+        ),
+        migrations.AddField(
+            model_name="exercise",
             name="curated_from",
             field=models.ForeignKey(
                 blank=True,

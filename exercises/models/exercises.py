@@ -122,6 +122,9 @@ class Exercise(models.Model):
     source_count = models.PositiveSmallIntegerField(
         default=0, editable=False, db_index=True, help_text="How many sources attest the exercise or a part of it."
     )
+    source_keys = models.JSONField(
+        default=list, editable=False, help_text="The keys of the sources that attest it, sorted (source_count of them)."
+    )
     disputed_participants = models.BooleanField(
         default=False, editable=False, help_text="Two sources name different participants."
     )
@@ -162,6 +165,7 @@ class Exercise(models.Model):
             "span_end",
             "reported_troops",
             "source_count",
+            "source_keys",
             *(f"disputed_{field}" for field in DISPUTABLE),
         ],
     )

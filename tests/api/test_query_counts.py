@@ -7,7 +7,7 @@ from tests.factories import exercise
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 3  # count, page (participants and places aggregated in it), the page's sources
+LIST_QUERIES = 2  # count, page (participants and places aggregated in it; sources a stored column)
 
 
 @pytest.fixture

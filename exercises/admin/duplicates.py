@@ -4,13 +4,14 @@ analyst, and the merges (each can be undone). The rule is ``exercises.merges``; 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from exercises import merges, models
+from exercises import merges, models, selectors
 
 
 class MergeForm(forms.Form):
@@ -96,12 +97,40 @@ class MergeActionMixin:
         return TemplateResponse(request, "admin/exercises/exercise/merge_confirmation.html", context)
 
 
+class PairChangeList(ChangeList):
+    """Both exercises of each pair with what an analyst compares them by: dates, participants and the
+    sources that attest them (the participants of the whole page in one query)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        ids = [exercise.pk for pair in self.result_list for exercise in (pair.first, pair.second)]
+        participants = selectors.participant_codes(ids)
+        for pair in self.result_list:
+            for exercise in (pair.first, pair.second):
+                exercise.participant_codes = participants[exercise.pk]
+
+
+def side(exercise) -> str:
+    """One exercise of a pair: its link, then its dates, participants and sources on a second line."""
+    url = reverse("admin:exercises_exercise_change", args=[exercise.pk])
+    dates = " – ".join(filter(None, [exercise.start, exercise.end])) or (str(exercise.year or "") or "no date")
+    participants = " ".join(getattr(exercise, "participant_codes", [])) or "no participant"
+    return format_html(
+        '<a href="{}">{}</a><br><span class="quiet">{} · {} · {}</span>',
+        url,
+        exercise,
+        dates,
+        participants,
+        ", ".join(exercise.source_keys) or "no source",
+    )
+
+
 @admin.register(models.PossibleDuplicate)
 class PossibleDuplicateAdmin(SimpleHistoryAdmin):
     """Pairs an import (or an analyst) found that may be one exercise: merge them, or mark them distinct."""
 
-    list_display = ["first_exercise", "second_exercise", "reason", "found_by", "status"]
-    list_filter = ["status", "found_by"]
+    list_display = ["first_exercise", "second_exercise", "reason", "found_by_key", "status"]
+    list_filter = ["status", ("found_by", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["first", "second", "found_by"]
     search_fields = ["first__name", "second__name", "reason"]
     fields = ["first_exercise", "second_exercise", "reason", "found_by", "status", "created_at"]
@@ -114,13 +143,20 @@ class PossibleDuplicateAdmin(SimpleHistoryAdmin):
     def has_merge_permission(self, request):
         return can_merge(request.user)
 
+    def get_changelist(self, request, **kwargs):
+        return PairChangeList
+
     @admin.display(description="first", ordering="first__name")
     def first_exercise(self, pair):
-        return change_link(pair.first)
+        return side(pair.first)
 
     @admin.display(description="second", ordering="second__name")
     def second_exercise(self, pair):
-        return change_link(pair.second)
+        return side(pair.second)
+
+    @admin.display(description="found by", ordering="found_by__key")
+    def found_by_key(self, pair):
+        return pair.found_by.key if pair.found_by_id else "an analyst"
 
     def merge_pairs(self, request, queryset, keep_first: bool):
         # One merge each, in its own transaction; a pair an earlier merge of the batch changed is read again.

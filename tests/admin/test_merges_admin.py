@@ -1,5 +1,7 @@
 """Merging in the admin: the change list's action with its confirmation page, possible duplicates, undo."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -143,3 +145,28 @@ def test_undoing_an_undone_merge_says_why_not(analyst, two):
     merges.split(merge)
     response = act(analyst, MERGES, "undo_selected", [merge])
     assert said(response)[0].startswith("The merge of zapad-b was undone already")
+
+
+# -- What the list of pairs shows ------------------------------------------------------------------
+PAIRS = "/admin/exercises/possibleduplicate/"
+
+
+def pairs_of(count: int) -> None:
+    for number in range(count):
+        first = exercise(participants=["RU", "BY"], start=(dt.date(2013, 9, 20), "day"), name=f"Zapad {number}")
+        second = exercise(participants=["RU"], name=f"West {number}")
+        PossibleDuplicate.objects.create(first=first, second=second, reason="same series")
+
+
+def test_each_pair_shows_both_exercises_dates_and_participants(analyst):
+    pairs_of(1)
+    page = analyst.get(PAIRS).content.decode()
+    assert "2013-09-20" in page and "BLR RUS" in page and "no participant" not in page
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_list_of_pairs_runs_the_same_queries_whatever_its_length(analyst, count, django_assert_num_queries):
+    pairs_of(count)
+    analyst.get(PAIRS)  # the session and permissions cached
+    with django_assert_num_queries(9):  # session, user, permissions, filter, counts, pairs, participants
+        assert analyst.get(PAIRS).status_code == 200

@@ -77,3 +77,23 @@ def test_a_second_import_of_either_writes_nothing(both):
     assert not +import_jme(FULL_FILE).written
     assert not +import_mme(MME_FILE).written
     assert ExternalIdentifier.objects.filter(source__key="jme-v3").count() == 1790
+
+
+def test_the_seeds_csto_exercises_of_2010_and_mmes_vzaimodeystviye_2010_become_one(both):
+    from exercises.merges import merge_exercises
+
+    other = Exercise.objects.get(external_ids__source__key="mme-v7", external_ids__identifier="mme3406")
+    kept = Exercise.objects.get(slug="csto-exercises-2010")
+    merge_exercises(kept, other, reason="the README's data step")
+    sources = {
+        participation.state.code: set(participation.citations.values_list("source__key", flat=True))
+        for participation in kept.participations.select_related("state")
+    }
+    seed, mme = "kucera-2011-csto-vision", "mme-v7"
+    assert sources == {
+        "BLR": {seed},
+        "UZB": {seed},
+        **{code: {seed, mme} for code in ("ARM", "KAZ", "KGZ", "RUS", "TJK")},
+    }
+    kept.refresh_from_db()
+    assert kept.disputed_participants and kept.source_count == 2

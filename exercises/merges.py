@@ -22,7 +22,9 @@ What is kept: everything of both.
 - The kept exercise's own fields stay; the other fills only gaps: its name where the kept one's is only
   a description, dates (and their precision) the kept one does not know (unless they would end the
   exercise before it starts), its year where the kept exercise has no date and no year, and an empty
-  series, purpose or description.
+  series, purpose or description. A gap filled in a field an import keeps in step makes the kept
+  exercise's fields the analyst's (``curated_from`` emptied, ``services.keep_analyst_edit``), so no
+  later import undoes the merge's values; undoing the merge restores the source it followed.
 - Possible duplicates: the pair of the two is marked merged; since a pair is deleted with either of its
   exercises, that leaves a history record (status merged, then deleted) and the snapshot. Pairs of the
   other with a third exercise now pair the kept one with it, or are deleted where that pair exists.
@@ -298,6 +300,9 @@ class _Merge:
                 values[field] = getattr(other, field)
         if not values:
             return
+        if keep.curated_from_id and set(values) & set(services.CURATED_FIELDS):
+            # Filled in by an analyst's merge: no later import of the source it followed undoes that.
+            values["curated_from_id"] = None
         tracked = [*values, *(["year"] if "year" not in values else [])]  # dates filled in change the year
         before = {field: getattr(keep, field) for field in tracked}
         for field, value in values.items():

@@ -441,3 +441,17 @@ def test_undoing_a_merge_into_an_exercise_merged_since_waits_for_that_merge_to_b
     merges.merge_exercises(third, second)
     with pytest.raises(merges.MergeError, match="b has since been merged into c"):
         merges.split(earlier)
+
+
+def test_a_gap_filled_in_an_imported_exercise_makes_its_fields_the_analysts_until_undone():
+    from exercises.models import Source
+
+    mme = Source.objects.get(key="mme-v7")
+    keep = exercise(name="Unnamed", name_is_descriptive=True, curated_from=mme)
+    other = exercise(name="Cobra Gold 91")
+    merge = merges.merge_exercises(keep, other)
+    keep.refresh_from_db()
+    assert (keep.name, keep.curated_from) == ("Cobra Gold 91", None)
+    merges.split(merge)
+    keep.refresh_from_db()
+    assert (keep.name, keep.curated_from) == ("Unnamed", mme)

@@ -170,3 +170,52 @@ def test_a_second_import_of_either_changes_nothing(files):
     import_jme(files[1])
     assert not +import_mme(files[0]).written
     assert not +import_jme(files[1]).written
+
+
+def test_the_reported_figure_follows_the_source_of_highest_precedence_whichever_came_first(tmp_path, db):
+    mme = mme_file(
+        tmp_path,
+        [
+            mme_row(
+                "mme1",
+                "Cobra Gold 91",
+                "5/10/91",
+                "5/20/91",
+                ["Thailand", "United States"],
+                FocusDescription="about 12,000 troops took part",
+            )
+        ],
+    )
+    jme = workbook(
+        tmp_path,
+        [
+            row(
+                "Cobra Gold 91",
+                "05/10/1991",
+                "05/20/1991",
+                ["THA", "USA"],
+                **{"What is the purpose of the JME?": "some 20,000 troops"},
+            )
+        ],
+    )
+    results = []
+    for first, second in ((import_mme, import_jme), (import_jme, import_mme)):
+        paths = {import_mme: mme, import_jme: jme}
+        first(paths[first])
+        second(paths[second])
+        cobra = Exercise.objects.get(external_ids__identifier="mme1")
+        results.append((cobra.reported_troops, cobra.disputed_troops, cobra.troop_figures.count()))
+        Exercise.objects.filter(external_ids__isnull=False).delete()
+    assert results == [(12000, True, 2), (12000, True, 2)]
+
+
+def test_a_merge_of_two_rows_of_one_data_set_survives_its_reimport(files):
+    from exercises.merges import merge_exercises
+
+    import_mme(files[0])
+    keep = Exercise.objects.get(external_ids__identifier="mme1")
+    other = Exercise.objects.get(external_ids__identifier="mme2")
+    merge_exercises(keep, other)
+    assert not +import_mme(files[0]).written
+    assert set(keep.external_ids.values_list("identifier", flat=True)) == {"mme1", "mme2"}
+    assert not Exercise.objects.filter(slug=other.slug).exists()

@@ -12,6 +12,7 @@ from django_filters import rest_framework as filters
 from exercises.choices import Role, ThreatType
 from exercises.filtersets.filters import (
     BBoxFilter,
+    BooleanFilter,
     CountFilter,
     DisputedFilter,
     FastFilterSet,
@@ -112,7 +113,7 @@ class ExerciseFilterSet(FastFilterSet):
         help_text="Focus coded for the exercise; any of: " + ", ".join(Exercise.FOCUS_FLAGS),
     )
     parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the exercise whose phases to list.")
-    top_level = filters.BooleanFilter(
+    top_level = BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="true: only whole exercises, no phases."
     )
     source = SourcesFilter(

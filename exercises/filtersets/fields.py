@@ -81,10 +81,12 @@ class StatesField(MultiValueField):
         try:
             return list(State.objects.resolve(values).values())
         except UnknownState as exc:
+            close = State.objects.suggest(exc.value)
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
             raise ValidationError(
-                "Unknown state %(value)s: use an ISO 3166 alpha-2 or alpha-3 code or an English name.",
+                "Unknown state %(value)s: use an ISO 3166 alpha-2 or alpha-3 code or an English name.%(hint)s",
                 code="unknown_state",
-                params={"value": repr(exc.value)},
+                params={"value": repr(exc.value), "hint": hint},
             ) from None
 
 
@@ -190,6 +192,25 @@ class BoundedIntegerField(forms.IntegerField):
         if isinstance(value, str):
             check_text(value)
         return super().to_python(value)
+
+
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` (also ``1`` and ``0``, any case); anything else is an error, never ignored
+    (django-filter's own boolean field reads ``yes`` or ``foo`` as "no filter")."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        found = self.VALUES.get(check_text(str(value)).strip().lower())
+        if found is None:
+            raise ValidationError(
+                "%(value)s is not a boolean: give true or false (or 1, 0).", code="boolean", params={"value": value}
+            )
+        return found
 
 
 class YearField(BoundedIntegerField):

@@ -2,6 +2,8 @@
 
 import copy
 
+from django import forms
+from django.db import models
 from django.db.models import F
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -20,6 +22,7 @@ from exercises.filtersets.fields import (
     SourceCountField,
     SourcesField,
     StatesField,
+    StrictBooleanField,
     YearField,
 )
 
@@ -75,6 +78,17 @@ class YearFilter(filters.NumberFilter):
 @extend_schema_field({"type": "integer", "minimum": 0})
 class CountFilter(filters.NumberFilter):
     field_class = CountField
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(filters.BooleanFilter):
+    """true/false/1/0 in any case; any other value is a 400 naming the parameter."""
+
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)  # django-filter's BooleanWidget reads "yes" as "no filter"
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 1000})
@@ -140,6 +154,9 @@ class FastFilterSet(filters.FilterSet):
     ``base_filters.__deepcopy__``, so django-filter's own constructor runs unchanged (and sets each
     copy's model and parent) whatever its version; tests/filtersets/test_fast_filterset.py checks it.
     """
+
+    #: Filters generated from boolean model fields are strict too.
+    FILTER_DEFAULTS = {**filters.FilterSet.FILTER_DEFAULTS, models.BooleanField: {"filter_class": BooleanFilter}}
 
     @classmethod
     def get_filters(cls):

@@ -5,7 +5,7 @@ from django_filters import rest_framework as filters
 
 from exercises import models
 from exercises.choices import ThreatType
-from exercises.filtersets.filters import FastFilterSet, MultiValueFilter, StatesFilter
+from exercises.filtersets.filters import BooleanFilter, FastFilterSet, MultiValueFilter, StatesFilter
 
 
 class ExercisePartFilterSet(FastFilterSet):
@@ -16,7 +16,7 @@ class ExercisePartFilterSet(FastFilterSet):
 
 class StateFilterSet(FastFilterSet):
     search = filters.CharFilter(method="filter_search", help_text="Part of a code or name.")
-    historical = filters.BooleanFilter(field_name="is_historical", help_text="true: former states only.")
+    historical = BooleanFilter(field_name="is_historical", help_text="true: former states only.")
 
     class Meta:
         model = models.State

@@ -1,5 +1,6 @@
 """States (ISO 3166-1, plus former states from ISO 3166-3) and named places."""
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -92,6 +93,15 @@ class StateQuerySet(models.QuerySet):
     def lookup(self, value: str) -> "State":
         """The state a single code or name stands for (see :meth:`resolve`)."""
         return self.resolve([value])[value.strip()]
+
+    def suggest(self, value: str, count: int = 3) -> list[str]:
+        """The names of the states whose registered names are closest to ``value`` (a misspelling such
+        as "Kazakstan"), best first, at most ``count``; for error messages (two queries)."""
+        keys = dict(StateName.objects.values_list("key", "state_id"))
+        close = difflib.get_close_matches(normalize_name(value), keys, n=count * 3, cutoff=0.8)
+        states = self.model.objects.in_bulk({keys[key] for key in close})
+        names = [states[keys[key]].common_name or states[keys[key]].name for key in close]
+        return list(dict.fromkeys(names))[:count]
 
 
 class State(models.Model):

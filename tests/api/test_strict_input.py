@@ -265,3 +265,17 @@ def test_repeated_multi_value_parameter_means_any_of_them_as_commas_do(api_clien
 def test_repeated_statistics_series_give_each_series_once(api_client):
     response = api_client.get("/api/v1/stats/?by=year&by=state")
     assert response.status_code == 200 and set(response.json()) == {"per_year", "per_state"}
+
+
+def test_a_misspelt_country_is_a_400_that_suggests_the_closest_names(api_client):
+    response = api_client.get("/api/v1/exercises/", {"country": "Kazakstan"})
+    assert response.status_code == 400
+    assert response.json()["country"] == [
+        "Unknown state 'Kazakstan': use an ISO 3166 alpha-2 or alpha-3 code or an English name. "
+        "Did you mean Kazakhstan?"
+    ]
+
+
+def test_a_country_like_no_name_gets_no_suggestion(api_client):
+    message = api_client.get("/api/v1/exercises/", {"country": "xyzzy"}).json()["country"][0]
+    assert message.endswith("or an English name.")

@@ -72,6 +72,8 @@ def organisations():
 FILTERSET_FILTERS = [
     adapter("year", "year", options=years),
     adapter("organisation", "organisation", options=organisations),
+    adapter("members_of", "a participant was a member of", options=organisations),
+    adapter("all_members_of", "every participant was a member of", options=organisations),
     adapter("country", "participating state (code or name)", "KZ, Russia, KGZ…"),
     adapter("country_all", "states that all took part", "RU, BY…"),
     adapter("role", "role of a participant"),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
-from exercises.choices import Role, ThreatType
+from exercises.choices import MembershipStatus, Role, ThreatType
 from exercises.filtersets.filters import (
     BBoxFilter,
     BooleanFilter,
@@ -27,7 +27,15 @@ from exercises.filtersets.filters import (
     StatesFilter,
     YearFilter,
 )
-from exercises.models import Citation, Exercise, ExternalIdentifier, Participation, Scenario
+from exercises.models import (
+    Citation,
+    Exercise,
+    ExternalIdentifier,
+    Membership,
+    OrganisationParticipation,
+    Participation,
+    Scenario,
+)
 from exercises.services import ATTESTED_PARTS
 
 
@@ -50,6 +58,18 @@ def _attesting(sources) -> list:
         Citation.objects.filter(source__in=sources, exercise__isnull=False),
         *(model.objects.filter(citations__source__in=sources) for model in parts),
     ]
+
+
+def _memberships(organisations):
+    """A participation's state's membership of one of ``organisations`` at the time of its exercise
+    (the periods overlap the exercise's widest span; an open end lasts)."""
+    return Membership.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("exercise__span_start")),
+        organisation__in=organisations,
+        status=MembershipStatus.MEMBER,
+        state=OuterRef("state"),
+        started_on__lte=OuterRef("exercise__span_end"),
+    )
 
 
 class ExerciseFilterSet(FastFilterSet):
@@ -79,7 +99,20 @@ class ExerciseFilterSet(FastFilterSet):
     )
     date_to = PartialDateFilter(method="filter_dates", help_text="Exercises whose span begins by this date.")
     organisation = OrganisationsFilter(
-        method="filter_organisation", help_text="Acronym of the organising body (CSTO, NATO); any of several."
+        method="filter_organisation",
+        help_text="Acronym of an organisation (CSTO, NATO), any of several: the exercise was held under its flag, "
+        "or the organisation took part as a body (MME's participant 'NATO').",
+    )
+    members_of = OrganisationsFilter(
+        method="filter_members_of",
+        help_text="Acronym of an organisation (NATO, WP, SCO ...), any of several: at least one participant was a "
+        "member at the time of the exercise (its membership overlaps the exercise's span, as partial dates allow: "
+        "a state that joined during the exercise counts). Exercises without dates match nothing.",
+    )
+    all_members_of = OrganisationsFilter(
+        method="filter_all_members_of",
+        help_text="Acronym of an organisation: every participant was a member at the time of the exercise (as in "
+        "members_of); several: members of each of them. Exercises without participants match nothing.",
     )
     troops_min = CountFilter(
         field_name="reported_troops", lookup_expr="gte", help_text="Reported troop figure at least this."
@@ -219,7 +252,18 @@ class ExerciseFilterSet(FastFilterSet):
         return queryset
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(organisation__in=value)
+        as_body = OrganisationParticipation.objects.filter(organisation__in=value)
+        return queryset.filter(Q(organisation__in=value) | self.related(as_body))
+
+    def filter_members_of(self, queryset, name, value):
+        return queryset.filter(self.related(Participation.objects.filter(Exists(_memberships(value)))))
+
+    def filter_all_members_of(self, queryset, name, value):
+        queryset = queryset.filter(self.related(Participation.objects.all()))
+        for organisation in value:
+            outsiders = Participation.objects.filter(~Exists(_memberships([organisation])))
+            queryset = queryset.filter(~self.related(outsiders))
+        return queryset
 
     def filter_threat(self, queryset, name, value):
         return queryset.filter(self.related(Scenario.objects.filter(threat_type__in=value)))

@@ -47,15 +47,22 @@ DENSE_TEXT = 100
 CHUNK = 2000
 
 
+#: What :class:`Concat` joins values with: the ASCII unit separator, which no name or code holds
+#: (a ``|`` did: a place named "A | B" came back as two places).
+SEPARATOR = "\x1f"
+
+
 class Concat(Aggregate):
-    """Values joined by ``|`` into one text (GROUP_CONCAT on SQLite, string_agg on PostgreSQL)."""
+    """Values joined by :data:`SEPARATOR` into one text (GROUP_CONCAT on SQLite, string_agg on PostgreSQL)."""
 
     function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, '|')"
+    template = "%(function)s(%(expressions)s, CHAR(31))"
     output_field = CharField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s, CHR(31))", **extra
+        )
 
 
 def _joined(rows, column):
@@ -77,8 +84,8 @@ def _split_parts(rows: list[dict]) -> list[dict]:
     (name, latitude, longitude), coordinates not read)."""
     for row in rows:
         codes, names = row.pop("participant_codes"), row.pop("place_names")
-        row["participants"] = sorted(codes.split("|")) if codes else []
-        row["places"] = [(name, None, None) for name in sorted(names.split("|"))] if names else []
+        row["participants"] = sorted(codes.split(SEPARATOR)) if codes else []
+        row["places"] = [(name, None, None) for name in sorted(names.split(SEPARATOR))] if names else []
     return rows
 
 

@@ -95,3 +95,12 @@ def test_participants_and_sources_of_the_seed_exercise():
 def test_statistics_count_each_exercise_once_per_year():
     [row] = selectors.exercise_stats(valid("year=2011"), ["year"])["per_year"]
     assert (row["year"], row["exercises"]) == (2011, Exercise.objects.filter(year=2011).count())
+
+
+def test_a_place_whose_name_holds_a_bar_stays_one_place():
+    from exercises.models import Location
+
+    created = exercise(["KZ"], slug="bar-place", name="Bar place")
+    created.locations.add(Location.objects.create(slug="a-b", name="Aktobe | Aqtobe", kind="city"))
+    [[row]] = selectors.exercise_chunks(valid("search=bar place"), ROW_COLUMNS)
+    assert row["places"] == [("Aktobe | Aqtobe", None, None)]

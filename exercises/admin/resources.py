@@ -4,11 +4,16 @@ Rows are matched on ``slug``. ``participants`` is a ``;``-separated list of stat
 that replaces the exercise's participations (roles of states that stay are kept). A bad row (unknown
 state or organisation, malformed or reversed dates, negative troops) is rejected with its reason in
 the preview, and nothing is imported until every row is valid.
+
+Every exported cell, CSV or XLSX, is a ``formats.safe_cell``: a text a spreadsheet would run as a
+formula (``=HYPERLINK(...)``, ``@SUM(A1)``, ``-2+3``) is written with a quote in front, the rule of the
+API's CSV (see ``exercises/api/formats.py``); numbers are written as they are.
 """
 
 from import_export import fields, resources, widgets
 
 from exercises import dates
+from exercises.api.formats import safe_cell
 from exercises.choices import DatePrecision
 from exercises.models import Exercise, Organisation, Participation, State, UnknownState
 
@@ -108,6 +113,9 @@ class ExerciseResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+    def export_field(self, field, instance, **kwargs):
+        return safe_cell(super().export_field(field, instance, **kwargs))
 
     def dehydrate_participants(self, exercise):
         return ";".join(sorted(p.state.code for p in exercise.participations.all()))

@@ -3,13 +3,34 @@
 ``ROW`` declares the row: each field's name, the database columns it reads and how its value is made,
 and its documentation. The JSON list (and the browsable page, which shows that JSON), the CSV export and
 the GeoJSON export's properties are all built from it by :func:`compact`, so they cannot drift apart;
-the OpenAPI schema documents it through :func:`row_serializer`. The generic CSV and GeoJSON renderers
-below serve the other endpoints and single records.
+the OpenAPI schema documents it through :func:`row_serializer`. The generic CSV and GeoJSON writers
+below serve the other endpoints (their whole lists, streamed) and single records.
+
+**Safe cells** (OWASP, "CSV injection"). Every CSV the project writes (each endpoint's export and
+detail, the exercise export, the admin's CSV export) and the admin's XLSX export pass each cell through
+:func:`safe_cell`: a text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, which a
+spreadsheet would run as a formula, gets a single quote ``'`` in front (``'=HYPERLINK(...)``), so the
+spreadsheet shows it as text. Numbers (int, float, Decimal, negative ones too) are never touched, nor
+is a text that is only a number (``-12.5``, ``+1``, ``1e5``: DRF writes decimals as text): a
+spreadsheet reads it as that number, which runs nothing, and the data tools read the number intact.
+XLSX gets the same quote, so both files read alike and no cell is ever a formula.
+
+**CSV shape.** Each endpoint has fixed columns, derived from the serializer that shows its records
+(:func:`csv_columns`), never from the rows: the same header for every result, an empty one included.
+A field holding one nested object (``adversary_state``, ``parent``) is flattened into a column per
+field of it, always present, named with a dot (``adversary_state.code``; empty when the object is
+null); a list, or anything nested deeper (a method field's object), is one column of JSON text. The
+exercise list's export keeps its documented columns (``ROW``), lists there ``;``-joined.
+``bom=true`` (with ``format=csv`` only; ``true`` or ``false``) starts the file with a UTF-8 byte
+order mark, so that Excel opens it with its accents intact. Exports are attachments named for the
+endpoint (``participations.csv``) or the record (``exercise-tsentr-2011.csv``).
 """
 
 import csv
 import io
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +39,7 @@ from operator import itemgetter
 import orjson
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.text import slugify
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
@@ -26,6 +48,46 @@ from exercises.choices import DatePrecision
 from exercises.models.exercises import YEAR_MAX, YEAR_MIN, Exercise
 
 EXPORT_FORMATS = ("csv", "geojson")
+
+
+# -- Safe cells, and the file's shape ---------------------------------------------------------------------
+#: What a spreadsheet runs as a formula when a cell's text starts with it (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def safe_cell(value):
+    """The value as a spreadsheet may read it: a text it would run as a formula, quoted (``'=...``)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+#: ``bom=true``: the CSV starts with a byte order mark (Excel then reads it as UTF-8).
+BOM_PARAM = "bom"
+BOM = "\ufeff"
+
+
+def wants_bom(request) -> bool:
+    """Whether the (validated, see ``StrictQueryMixin``) request asks for a byte order mark."""
+    return request is not None and request.query_params.get(BOM_PARAM) == "true"
+
+
+def filename(view, export: str) -> str:
+    """An export's file name: the endpoint's (``troop-figures.csv``) for a list, else the record's
+    (``exercise-tsentr-2011.csv``)."""
+    lookup = view.kwargs.get(view.lookup_url_kwarg or view.lookup_field)
+    if lookup is not None:
+        return f"{view.basename}-{slugify(str(lookup)) or 'record'}.{export}"
+    from exercises.api.urls import router  # the router names the endpoints (and imports the views)
+
+    prefix = next((prefix for prefix, viewset, _ in router.registry if isinstance(view, viewset)), view.basename)
+    return f"{prefix}.{export}"
+
+
+def attachment(view, export: str) -> str:
+    """The ``Content-Disposition`` of an export."""
+    return f'attachment; filename="{filename(view, export)}"'
 
 
 # -- The compact row ----------------------------------------------------------------------------------
@@ -190,18 +252,29 @@ def compact(rows: Iterable[dict], request, fields: tuple[Field, ...] = LIST_FIEL
 # -- Exports of the exercise list, streamed a chunk at a time -----------------------------------------
 def csv_chunks(chunks: Iterable[list[dict]], request) -> Iterator[str]:
     """The CSV, one piece per chunk of rows (a header first): few, large writes to the client. Lists are
-    ``;``-joined; the csv module writes None as an empty cell."""
+    ``;``-joined; the csv module writes None as an empty cell; every cell is a :func:`safe_cell`."""
+    rows = (
+        (
+            [safe_cell(";".join(value) if isinstance(value, list) else value) for value in row]
+            for row in values(chunk, request, ROW)
+        )
+        for chunk in chunks
+    )
+    return _csv_pieces(EXPORT_COLUMNS, rows, wants_bom(request))
+
+
+def _csv_pieces(header: list[str], chunks: Iterable[Iterable[list]], bom: bool) -> Iterator[str]:
+    """CSV text, one piece per chunk of rows (the header, and the byte order mark if asked, first)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    if bom:
+        buffer.write(BOM)
+    writer.writerow(header)
     yield buffer.getvalue()
     for chunk in chunks:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(
-            [";".join(value) if isinstance(value, list) else value for value in row]
-            for row in values(chunk, request, ROW)
-        )
+        writer.writerows(chunk)
         yield buffer.getvalue()
 
 
@@ -228,45 +301,121 @@ def geojson_chunks(chunks: Iterable[list[dict]], request) -> Iterator[str]:
     yield "]}"
 
 
-# -- Renderers ----------------------------------------------------------------------------------------
-def flatten(row: dict, prefix: str = "") -> dict:
-    """One level of columns: nested objects become dotted names, lists become ``;``-joined text."""
-    flat = {}
-    for key, value in row.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat |= flatten(value, f"{name}.")
-        elif isinstance(value, list):
-            flat[name] = ";".join(
-                str(v.get("code") or v.get("name") or v.get("key") or v) if isinstance(v, dict) else str(v)
-                for v in value
-            )
+# -- Records of the other endpoints: fixed columns, whole lists streamed ---------------------------------
+def shown_by(serializer: serializers.BaseSerializer) -> serializers.BaseSerializer:
+    """The serializer whose fields a record shows: a write serializer that answers with another's
+    representation (``serializers.writes.RespondsWith``) shows that one's."""
+    from exercises.api.serializers.writes import RespondsWith  # the serializers import this module
+
+    for extension in RespondsWith.__subclasses__():
+        if isinstance(serializer, extension.target_class):
+            return extension.response_serializer(context=serializer.context)
+    return serializer
+
+
+def csv_columns(serializer: serializers.BaseSerializer) -> list[str]:
+    """The CSV columns of the records a serializer shows: one per field, a nested object's fields as
+    dotted columns (``state.code``). From the declaration, so they are the same whatever the data."""
+    columns = []
+    for name, field in shown_by(serializer).fields.items():
+        if field.write_only:
+            continue
+        if isinstance(field, serializers.Serializer):  # one nested object (``many=True`` is a list)
+            columns += [f"{name}.{sub}" for sub, subfield in field.fields.items() if not subfield.write_only]
         else:
-            flat[name] = "" if value is None else value
-    return flat
+            columns.append(name)
+    return columns
 
 
+def cell(value):
+    """A CSV cell: empty for null, JSON text for a list or an object, else the value, made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return safe_cell(value)
+
+
+def csv_row(record: dict, columns: list[str]) -> list:
+    """A record's cells, in ``columns`` (a dotted column reads a field of a nested object)."""
+    cells = []
+    for column in columns:
+        name, _, sub = column.partition(".")
+        value = record.get(name)
+        if sub:
+            value = value.get(sub) if isinstance(value, dict) else None
+        cells.append(cell(value))
+    return cells
+
+
+def record_csv_chunks(columns: list[str], batches: Iterable[list[dict]], bom: bool = False) -> Iterator[str]:
+    """The CSV of records (serialized, a batch at a time): the header first, one piece per batch."""
+    return _csv_pieces(columns, ([csv_row(record, columns) for record in batch] for batch in batches), bom)
+
+
+def point(record: dict) -> dict | None:
+    """The GeoJSON Point feature of a record with ``latitude`` and ``longitude``; None if it has none."""
+    lat, lon = record.get("latitude"), record.get("longitude")
+    if lat is None or lon is None:
+        return None
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+        "properties": {k: v for k, v in record.items() if k not in ("latitude", "longitude")},
+    }
+
+
+def record_geojson_chunks(batches: Iterable[list[dict]]) -> Iterator[str]:
+    """A FeatureCollection of the located records (serialized, a batch at a time), streamed."""
+    yield '{"type":"FeatureCollection","features":['
+    first = True
+    for batch in batches:
+        features = [json.dumps(f, ensure_ascii=False, default=str) for f in map(point, batch) if f is not None]
+        if features:
+            yield ("" if first else ",") + ",".join(features)
+            first = False
+    yield "]}"
+
+
+def batches(queryset, size: int = 500) -> Iterator[list]:
+    """The queryset's objects, ``size`` at a time, read with one query (and its prefetches per batch)."""
+    objects = queryset.iterator(chunk_size=size)
+    while batch := list(itertools.islice(objects, size)):
+        yield batch
+
+
+# -- Renderers ----------------------------------------------------------------------------------------
 def records(data) -> list:
     """The items of a response: a page's ``results``, a list, or one record as a list of one."""
     rows = data.get("results", data) if isinstance(data, dict) else data
     return [rows] if isinstance(rows, dict) else list(rows or [])
 
 
+def _name_the_file(renderer_context, export: str) -> None:
+    """A record's export is an attachment named for it (lists are exported by ``ExportMixin``)."""
+    view, response = renderer_context.get("view"), renderer_context.get("response")
+    if view is not None and response is not None and response.status_code < 400 and hasattr(view, "basename"):
+        response["Content-Disposition"] = attachment(view, export)
+
+
 class CSVRenderer(BaseRenderer):
-    """Renders a list (or a page's ``results``, or one record) as CSV with one flat row per item."""
+    """Renders a record (or a list, or a page's ``results``) as CSV, in the columns of the view's
+    serializer (:func:`csv_columns`)."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        flat = [flatten(row) for row in records(data)]
-        buffer = io.StringIO()
-        columns = list(dict.fromkeys(column for row in flat for column in row))
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(flat)
-        return buffer.getvalue()
+        renderer_context = renderer_context or {}
+        rows = records(data)
+        view = renderer_context.get("view")
+        if view is not None and hasattr(view, "get_serializer"):
+            columns = csv_columns(view.get_serializer())
+        else:  # no view to ask: the records' own fields
+            columns = list(dict.fromkeys(name for row in rows for name in row))
+        _name_the_file(renderer_context, self.format)
+        return "".join(record_csv_chunks(columns, [rows], wants_bom(renderer_context.get("request"))))
 
 
 class GeoJSONRenderer(BaseRenderer):
@@ -284,16 +433,9 @@ class GeoJSONRenderer(BaseRenderer):
             places = record.get("locations") if "latitude" not in record else None
             if places is not None:
                 rows = [{**place, "record": record.get("slug")} for place in places if isinstance(place, dict)]
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
-            }
-            for row in rows or []
-            if row.get("latitude") is not None and row.get("longitude") is not None
-        ]
-        return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+            _name_the_file(renderer_context or {}, self.format)
+        features = [feature for feature in map(point, rows or []) if feature is not None]
+        return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, default=str)
 
 
 class FastJSONRenderer(JSONRenderer):

@@ -1,10 +1,11 @@
 """What every endpoint does alike: strict query parameters, JSON errors, exports that are not paged."""
 
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 
 from exercises import filtersets
+from exercises.api import formats
 from exercises.api.formats import EXPORT_FORMATS, FastJSONRenderer
 
 
@@ -21,6 +22,8 @@ class StrictQueryMixin:
 
     def allowed_query_params(self) -> set[str]:
         allowed = {"format", *self.extra_query_params}
+        if any(getattr(renderer, "format", None) == "csv" for renderer in self.renderer_classes):
+            allowed.add(formats.BOM_PARAM)
         if getattr(self, "action", "list") == "list":
             filterset_class = getattr(self, "filterset_class", None)
             if filterset_class is not None:
@@ -55,8 +58,19 @@ class StrictQueryMixin:
                 errors[name] = ["Give this parameter once."]
             elif any(len(value) > 10 * filtersets.MAX_VALUE_LENGTH for value in values):
                 errors[name] = ["Value too long."]
+            elif name == formats.BOM_PARAM:
+                errors |= self.bom_errors(request, values[0])
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def bom_errors(request, value: str) -> dict:
+        """``bom`` is ``true`` or ``false``, and only with CSV."""
+        if value not in ("true", "false"):
+            return {formats.BOM_PARAM: ["Give true or false."]}
+        if request.accepted_renderer.format != "csv":
+            return {formats.BOM_PARAM: ["Only with format=csv (a byte order mark starts a CSV file)."]}
+        return {}
 
     def valid_filterset(self, request):
         """The endpoint's FilterSet on this request's parameters, validated: a 400 naming each bad one."""
@@ -81,10 +95,23 @@ class StrictQueryMixin:
 
 
 class ExportMixin:
-    """Exports (CSV, GeoJSON) are whole result sets, not pages."""
+    """A list's exports (CSV, and GeoJSON where the endpoint has it) are the whole filtered result set,
+    not a page: streamed a batch at a time, as an attachment named for the endpoint
+    (``formats.attachment``). A bad ``page`` or ``page_size`` is refused all the same."""
 
-    def paginate_queryset(self, queryset):
-        if self.request.accepted_renderer.format in EXPORT_FORMATS:
-            self.paginator.check_params(self.request)
-            return None
-        return super().paginate_queryset(queryset)
+    def list(self, request, *args, **kwargs):
+        export = request.accepted_renderer.format
+        if export not in EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        self.paginator.check_params(request)
+        queryset = self.filter_queryset(self.get_queryset())  # a bad filter is a 400 before any row
+        batches = (self.get_serializer(batch, many=True).data for batch in formats.batches(queryset))
+        if export == "csv":
+            columns = formats.csv_columns(self.get_serializer())
+            body = formats.record_csv_chunks(columns, batches, formats.wants_bom(request))
+            content_type = "text/csv; charset=utf-8"
+        else:
+            body, content_type = formats.record_geojson_chunks(batches), "application/geo+json"
+        response = StreamingHttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = formats.attachment(self, export)
+        return response

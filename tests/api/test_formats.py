@@ -73,13 +73,13 @@ def test_geojson_by_accept_header(api_client):
 
 def test_locations_as_geojson(api_client):
     response = api_client.get("/api/v1/locations/", {"format": "geojson"})
-    data = json.loads(response.content)
+    data = json.loads(body(response))
     assert {f["properties"]["slug"] for f in data["features"]} >= {"caspian-sea", "bishkek-vicinity"}
 
 
 def test_states_as_csv_are_complete_not_a_page(api_client):
     response = api_client.get("/api/v1/states/", {"format": "csv"})
-    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) > 249
+    assert len(list(csv.DictReader(io.StringIO(body(response))))) > 249
 
 
 def test_geojson_of_one_exercise_gives_the_points_of_its_places(api_client):

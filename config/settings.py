@@ -7,6 +7,9 @@ One module; every difference between machines comes from the environment:
 - ``DEBUG``: ``1``/``true`` turns debugging on. Off unless set.
 - ``SECRET_KEY``: required when ``DEBUG`` is off; a fixed development key is used only while it is on.
 - ``ALLOWED_HOSTS``: comma-separated; defaults to loopback names.
+- ``CORS_ALLOWED_ORIGINS``: comma-separated origins (``https://app.example.org``) whose pages may read
+  the API; none by default; ``*`` for any (never with credentials).
+- ``API_CACHE_SECONDS``: how long anonymous API reads may be cached (``max-age``); 60 by default.
 """
 
 import os
@@ -14,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "knox",
     "django_filters",
@@ -82,6 +87,11 @@ if DEBUG:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS first: a preflight is answered before anything else looks at it.
+    "corsheaders.middleware.CorsMiddleware",
+    # ETags, 304s, Cache-Control and gzip of the API's answers (outside session and authentication,
+    # whose Vary and user it reads; the one place that compresses, so ETags can name the coding).
+    "exercises.api.caching.HTTPCachingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,6 +219,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "exercises.api.errors.exception_handler",
+    # Honours the q-values of Accept (DRF's own negotiation ignores them).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "exercises.api.negotiation.QualityNegotiation",
     # Per client: anonymous by IP, authenticated by user. "off" disables (load tests behind a gateway
     # that throttles). The counts live in the cache: per process with the default local-memory cache.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -223,6 +235,19 @@ REST_FRAMEWORK = {
     "HTML_SELECT_CUTOFF": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# --- HTTP caching and CORS (exercises/api/caching.py; django-cors-headers) --------------------------
+#: max-age of successful anonymous reads (public); reads with credentials are private, no-cache.
+API_CACHE_SECONDS = env_number("API_CACHE_SECONDS", 60)
+# Browser applications on these origins may read the API (and write with a token in Authorization:
+# no cookies cross-origin, so never credentials, and so never credentials with a wildcard).
+_cors_origins = env_list("CORS_ALLOWED_ORIGINS")
+CORS_ALLOW_ALL_ORIGINS = _cors_origins == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _cors_origins
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Content-Disposition"]
 
 # API tokens (django-rest-knox): only a SHA-512 digest is stored; each token expires after
 # API_TOKEN_TTL_HOURS (default 30 days). Clients sign out with auth/logout/; admins revoke in the admin.

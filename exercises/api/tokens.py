@@ -5,6 +5,7 @@ A token expires after ``API_TOKEN_TTL_HOURS`` (settings); a client signs out by 
 admin.
 """
 
+from django.utils.cache import patch_cache_control
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from knox import views
@@ -45,12 +46,26 @@ class LoginView(views.LoginView):
 
     @extend_schema(request=AuthTokenSerializer, responses={200: TokenResponse}, tags=["auth"])
     def post(self, request, format=None):
-        # Django's own request, not DRF's wrapper: axes marks a locked-out login on the request it is
-        # given, and its middleware (which then answers 429) looks at Django's.
-        serializer = self.serializer_class(data=request.data, context={"request": request._request})
-        serializer.is_valid(raise_exception=True)
-        request.user = serializer.validated_data["user"]
-        return super().post(request, format=format)
+        session = request._request.session
+        had_session = session.session_key is not None
+        try:
+            # Django's own request, not DRF's wrapper: axes marks a locked-out login on the request it
+            # is given, and its middleware (which then answers 429) looks at Django's.
+            serializer = self.serializer_class(data=request.data, context={"request": request._request})
+            serializer.is_valid(raise_exception=True)
+            request.user = serializer.validated_data["user"]
+            return super().post(request, format=format)
+        finally:
+            # A token is the credential: no session, no cookie. django-axes creates a session to
+            # fingerprint the attempt in its access log; one this request created is dropped again
+            # (a browser's existing admin session is left alone).
+            if not had_session and session.session_key is not None:
+                session.flush()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, no_store=True)  # the answer is a secret (RFC 9111 5.2.2.5)
+        return response
 
 
 REVOKE_SCHEMA = extend_schema_view(post=extend_schema(request=None, responses={204: None}, tags=["auth"]))

@@ -12,17 +12,13 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from exercises import filtersets, merges, models, selectors, services
-from exercises.api import formats, serializers
+from exercises.api import caching, formats, serializers
 from exercises.api.errors import PreconditionFailed, PreconditionRequired
 from exercises.api.formats import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer
 from exercises.api.mixins import ExportMixin, StrictQueryMixin
 
 READ_RENDERERS = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 GEO_RENDERERS = [*READ_RENDERERS, GeoJSONRenderer]
-
-
-def etag(exercise) -> str:
-    return f'"{exercise.version}"'
 
 
 def cited() -> Prefetch:
@@ -46,8 +42,8 @@ IF_MATCH = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=True,
-    description='The ETag of the version you read (for example `"3"`), or `*`: 428 without it, 412 if the '
-    "exercise has changed since.",
+    description="The ETag of the exercise's JSON you read (strong: a `W/` tag never matches), or `*`: 428 "
+    "without it, 412 if the exercise, or anything its detail shows, has changed since.",
 )
 
 
@@ -57,7 +53,8 @@ def etag_header(*codes):
         str,
         OpenApiParameter.HEADER,
         response=list(codes),
-        description="The exercise's version, to send back in If-Match with a change.",
+        description="The representation's ETag: its version and a digest of the answer (distinct per format "
+        "and content coding). Send it back in If-Match with a change, or in If-None-Match for a 304.",
     )
 
 
@@ -174,8 +171,7 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             )
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
-        response["ETag"] = etag(self.object)
-        return response
+        return caching.mark_for_etag(response, self.object.version)
 
     def get_object(self):
         """The exercise addressed, fetched once per request (the precondition and the write share it)."""
@@ -184,25 +180,34 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return self.object
 
     def check_if_match(self, exercise):
-        """Writes must name the version they were based on (optimistic locking, as in the admin): the
-        ETags in If-Match, or ``*`` for any."""
+        """Writes must name the representation they were based on (optimistic locking, as in the admin):
+        an ETag of the exercise's current JSON in If-Match, compared strongly (RFC 9110 13.1.1), or ``*``
+        for any. The current one is rendered here, under the lock: writes are rare, reads cost nothing."""
         header = self.request.headers.get("If-Match")
         if not header:
             raise PreconditionRequired()
-        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        # Entity tags match as text (RFC 9110): '"3"' is version 3, '"03"' or '3' is no version.
-        expected = None if "*" in tags else {exercise.version} if etag(exercise) in tags else set()
+        if header.strip() == "*":
+            expected = None
+        else:
+            current = caching.etag_for(self.current_json(exercise), "application/json", exercise.version)
+            expected = {exercise.version} if caching.matches_strongly(header, current) else set()
         try:
             services.check_version(exercise, expected, reread=False)  # get_object() read it under the lock
         except services.StaleVersion:
             raise PreconditionFailed() from None
 
+    def current_json(self, exercise) -> bytes:
+        """The exercise's detail as a JSON read would get it now, byte for byte (its ETag's input)."""
+        detail = serializers.ExerciseDetailSerializer(
+            self.detail_queryset().get(pk=exercise.pk), context=self.get_serializer_context()
+        )
+        return FastJSONRenderer().render(detail.data, "application/json", self.get_renderer_context())
+
     def update(self, request, *args, **kwargs):
         with transaction.atomic():
             self.check_if_match(self.get_object())
             response = super().update(request, *args, **kwargs)
-        response["ETag"] = etag(self.object)
-        return response
+        return caching.mark_for_etag(response, self.object.version)
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -225,11 +230,10 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
-        response["ETag"] = etag(self.object)
-        return response
+        return caching.mark_for_etag(response, self.object.version)
 
 
-class ParticipationViewSet(StrictQueryMixin, viewsets.ModelViewSet):
+class ParticipationViewSet(StrictQueryMixin, ExportMixin, viewsets.ModelViewSet):
     """Which state took part in which exercise, in what role. Editors add and correct them here."""
 
     queryset = models.Participation.objects.select_related("exercise", "state").prefetch_related(cited())
@@ -238,7 +242,7 @@ class ParticipationViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     renderer_classes = READ_RENDERERS
 
 
-class TroopFigureViewSet(StrictQueryMixin, viewsets.ModelViewSet):
+class TroopFigureViewSet(StrictQueryMixin, ExportMixin, viewsets.ModelViewSet):
     """Troop figures, every claim with its source; editors add competing figures here."""
 
     queryset = models.TroopFigure.objects.select_related("exercise", "state")

@@ -166,7 +166,13 @@ def editor_token(editor):
 def test_api_conforms_to_its_schema(case, editor_token, in_process_calls):
     if known_bug(case):
         return
-    case.headers = {**(case.headers or {}), "Authorization": f"Token {editor_token}", "If-Match": "*"}
+    # identity: the in-process client asks for gzip but does not decode it (compression has tests of its own)
+    case.headers = {
+        **(case.headers or {}),
+        "Authorization": f"Token {editor_token}",
+        "If-Match": "*",
+        "Accept-Encoding": "identity",
+    }
     address_a_record(case)
     with transaction.atomic():
         case.call_and_validate(checks=CHECKS)

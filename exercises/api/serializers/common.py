@@ -8,6 +8,13 @@ from exercises.choices import DatePrecision
 from exercises.models import Citation, Exercise, Location, State
 
 
+def detail_link(name: str, lookup_field: str = "pk", **kwargs) -> serializers.HyperlinkedIdentityField:
+    """The absolute URL of a record's detail (``exercises-api:<name>-detail``), as every list row carries."""
+    return serializers.HyperlinkedIdentityField(
+        view_name=f"exercises-api:{name}-detail", lookup_field=lookup_field, help_text="Its detail.", **kwargs
+    )
+
+
 class StateBriefSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
 
@@ -27,7 +34,7 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class ExerciseRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="exercises-api:exercise-detail", lookup_field="slug")
+    url = detail_link("exercise", "slug")
 
     class Meta:
         model = Exercise
@@ -36,12 +43,25 @@ class ExerciseRefSerializer(serializers.ModelSerializer):
 
 class LocationSerializer(serializers.ModelSerializer):
     state = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    latitude = serializers.FloatField(read_only=True)
-    longitude = serializers.FloatField(read_only=True)
+    # Null for a place whose coordinates are unknown (both or neither: a database constraint).
+    latitude = serializers.FloatField(read_only=True, allow_null=True, help_text="WGS 84; null if unknown.")
+    longitude = serializers.FloatField(read_only=True, allow_null=True, help_text="WGS 84; null if unknown.")
+    url = detail_link("location")
 
     class Meta:
         model = Location
-        fields = ["id", "slug", "name", "kind", "state", "admin_region", "latitude", "longitude", "coordinates_note"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "state",
+            "admin_region",
+            "latitude",
+            "longitude",
+            "coordinates_note",
+            "url",
+        ]
 
 
 class LocationDetailSerializer(LocationSerializer):

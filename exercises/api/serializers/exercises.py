@@ -15,7 +15,9 @@ from exercises.api.serializers.common import (
     ExerciseRefSerializer,
     LocationSerializer,
     StateBriefSerializer,
+    detail_link,
 )
+from exercises.choices import SourceKind
 from exercises.models import Exercise, Force, Participation, Scenario, TroopFigure
 
 
@@ -51,9 +53,10 @@ class ParticipationRecordSerializer(ParticipationSerializer):
 
     id = serializers.IntegerField(read_only=True)
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = detail_link("participation")
 
     class Meta(ParticipationSerializer.Meta):
-        fields = ["id", "exercise", *ParticipationSerializer.Meta.fields]
+        fields = ["id", "exercise", *ParticipationSerializer.Meta.fields, "url"]
 
 
 class TroopFigureSerializer(serializers.ModelSerializer):
@@ -93,10 +96,12 @@ class ScenarioSerializer(serializers.ModelSerializer):
     locations = LocationSerializer(many=True, read_only=True)
     forces = ForceSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
+    url = detail_link("scenario")  # scenarios/{id}/
 
     class Meta:
         model = Scenario
         fields = [
+            "id",
             "key",
             "sequence",
             "title",
@@ -109,6 +114,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "locations",
             "forces",
             "citations",
+            "url",
         ]
 
 
@@ -177,6 +183,25 @@ class AccordingToSerializer(serializers.Serializer):
         "troops",
         serializers.CharField(help_text="A whole-exercise troop figure the source is cited for, as displayed."),
     )
+
+
+class ExternalIdSerializer(serializers.Serializer):
+    """The exercise's record in a source's own data (a data set's row)."""
+
+    source = serializers.CharField(help_text="The source's key.")
+    identifier = serializers.CharField(help_text="The exercise's identifier in that source (mme3406).")
+    locator = serializers.CharField(help_text="Where the record is in the source: row, file, page; may be empty.")
+
+
+class SourceOfExerciseSerializer(serializers.Serializer):
+    """A source with a record of the exercise or cited in it, and how much it supports."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(SourceKind.choices)
+    records = serializers.IntegerField(min_value=0, help_text="Its records of the exercise.")
+    citations = serializers.IntegerField(min_value=0, help_text="The facts of the exercise it is cited for.")
+    relayed = serializers.IntegerField(min_value=0, help_text="The citations it relays (`via`).")
 
 
 def _disputed_fields() -> dict:
@@ -311,7 +336,7 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
             for p in exercise.organisation_participations.all()
         ]
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    @extend_schema_field(ExternalIdSerializer(many=True))
     def get_external_ids(self, exercise):
         return [
             {"source": e.source.key, "identifier": e.identifier, "locator": e.locator}
@@ -327,7 +352,7 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
         """Per field, what each source says (``selectors.according_to``)."""
         return selectors.according_to(exercise)
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    @extend_schema_field(SourceOfExerciseSerializer(many=True))
     def get_sources(self, exercise):
         """Every source with a record of the exercise or cited anywhere in it: how many records it has of
         it, how many facts it supports, how many it relays (the list row's ``sources`` are these keys, but

@@ -3,13 +3,14 @@
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from exercises.api.serializers.common import CitationSerializer, StateBriefSerializer
+from exercises.api.serializers.common import CitationSerializer, StateBriefSerializer, detail_link
 from exercises.models import Citation, Membership, Organisation, Source, State
 
 
 class StateSerializer(serializers.ModelSerializer):
     exercise_count = serializers.IntegerField(read_only=True)
     names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    url = detail_link("state", "code")
 
     class Meta:
         model = State
@@ -25,6 +26,7 @@ class StateSerializer(serializers.ModelSerializer):
             "withdrawn",
             "names",
             "exercise_count",
+            "url",
         ]
 
 
@@ -50,6 +52,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     memberships = MembershipSerializer(many=True, read_only=True)
     exercise_count = serializers.IntegerField(read_only=True)
+    url = detail_link("organisation", "acronym")
 
     class Meta:
         model = Organisation
@@ -62,6 +65,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "description",
             "exercise_count",
             "memberships",
+            "url",
         ]
 
 
@@ -87,6 +91,8 @@ class SupportSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     citation_count = serializers.IntegerField(read_only=True)
+    # ``url`` is the source's own address (the article's): its detail here is ``detail_url``.
+    detail_url = detail_link("source", "key")
 
     class Meta:
         model = Source
@@ -104,6 +110,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "sha256",
             "notes",
             "citation_count",
+            "detail_url",
         ]
 
 

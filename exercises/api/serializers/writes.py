@@ -5,7 +5,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from exercises import services
-from exercises.api.serializers.common import PartialDateField
+from exercises.api.serializers.common import PartialDateField, detail_link
 from exercises.api.serializers.exercises import (
     DESCRIBED_FIELDS,
     ExerciseDetailSerializer,
@@ -106,10 +106,11 @@ class TroopFigureWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     state = serializers.SlugRelatedField(
         slug_field="code", queryset=State.objects.all(), allow_null=True, required=False
     )
+    url = detail_link("troopfigure")
 
     class Meta:
         model = TroopFigure
-        fields = ["id", "exercise", "key", "state", "low", "high", "qualifier", "basis", "is_reported", "note"]
+        fields = ["id", "exercise", "key", "state", "low", "high", "qualifier", "basis", "is_reported", "note", "url"]
         extra_kwargs = {"key": {"required": False}}
         # The database's constraints decide conflicts (one reported figure per scope); the exception
         # handler turns them into 400s naming the field.

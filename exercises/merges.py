@@ -45,6 +45,7 @@ are skipped. A split is refused once undone, while the other's slug belongs to a
 the kept exercise is itself merged into another (undo that merge first: merges are undone in reverse).
 """
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 
@@ -576,13 +577,24 @@ class _Split:
 
 
 # -- Helpers ---------------------------------------------------------------------------------------------
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times to the microsecond: it cuts them to milliseconds, so an undone merge
+    gave a row back a creation time that was not its own (and a time within a millisecond's first
+    microseconds came back with no fraction at all)."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _dump(rows: Iterable[models.Model]) -> list[dict]:
     """Rows as JSON-ready dicts (Django's serialization, with ids), as the snapshot holds them."""
-    return json.loads(serializers.serialize("json", rows))
+    return json.loads(serializers.serialize("json", rows, cls=ExactJSONEncoder))
 
 
 def _jsonable(value):
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(value, cls=ExactJSONEncoder))
 
 
 def _dates_of(exercise: Exercise) -> dict:

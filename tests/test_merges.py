@@ -455,3 +455,11 @@ def test_a_gap_filled_in_an_imported_exercise_makes_its_fields_the_analysts_unti
     merges.split(merge)
     keep.refresh_from_db()
     assert (keep.name, keep.curated_from) == ("Unnamed", mme)
+
+
+def test_undoing_gives_back_the_exact_creation_time(two_records):
+    keep, other, _ = two_records
+    exact = dt.datetime(2012, 9, 1, 8, 30, 0, 456, tzinfo=dt.UTC)  # within a millisecond's first microseconds
+    Exercise.objects.filter(pk=other.pk).update(created_at=exact)
+    merges.split(merges.merge_exercises(keep, Exercise.objects.get(pk=other.pk)))
+    assert Exercise.objects.get(pk=other.pk).created_at == exact

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The same list as SEED_FIXTURES in config/settings.py (tests/config/test_settings.py checks it).
-FIXTURES := sources states organisations locations tsentr-2011
+FIXTURES := sources states state_codes organisations locations tsentr-2011
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -196,7 +196,7 @@ AXES_LOCKOUT_CALLABLE = "exercises.api.errors.locked_out"  # JSON under /api/ (4
 FIXTURE_DIRS = [BASE_DIR / "fixtures", BASE_DIR / "seeds"]
 #: The fixtures `make run` loads, in order: the register of sources first, then what cites it. The
 #: suite and the load test load the same; the Makefile spells them out (a test keeps it in step).
-SEED_FIXTURES = ["sources", "states", "organisations", "locations", "tsentr-2011"]
+SEED_FIXTURES = ["sources", "states", "state_codes", "organisations", "locations", "tsentr-2011"]
 # Folders in which the texts of registered sources are looked up (``Source.document`` is a path
 # relative to one of them), to verify their hashes and the excerpts cited from them. The texts are
 # not part of the project: they stay in the shared folder beside it.

@@ -129,3 +129,10 @@ class OrganisationKind(models.TextChoices):
     REGIONAL = "regional", "Regional organisation"
     UNION = "union", "Political or economic union"
     OTHER = "other", "Other"
+
+
+class CodeSystem(models.TextChoices):
+    """The political-science state lists whose codes ``StateCode`` holds (``country=cow:365``)."""
+
+    COW = "cow", "Correlates of War"
+    GW = "gw", "Gleditsch-Ward"

@@ -7,11 +7,42 @@ from simple_history.admin import SimpleHistoryAdmin
 from exercises import models
 
 
+class ReadOnlyMixin:
+    """A reference table loaded from a generated fixture: viewed here, changed by regenerating it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StateCodeInline(ReadOnlyMixin, admin.TabularInline):
+    model = models.StateCode
+    fields = ["system", "number", "letters", "name", "valid_from", "valid_to"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(models.State)
 class StateAdmin(admin.ModelAdmin):
     list_display = ["name", "common_name", "alpha2", "alpha3", "code", "is_historical"]
     list_filter = ["is_historical"]
     search_fields = ["name", "common_name", "alpha2", "alpha3", "code", "names__name"]
+    inlines = [StateCodeInline]
+
+
+@admin.register(models.StateCode)
+class StateCodeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Correlates of War and Gleditsch-Ward codes (fixtures/state_codes.json, ``manage.py build_state_codes``)."""
+
+    list_display = ["system", "number", "letters", "name", "state", "valid_from", "valid_to"]
+    list_filter = ["system"]
+    list_select_related = ["state"]
+    search_fields = ["=number", "letters", "name", "state__name", "state__code"]
 
 
 @admin.register(models.StateName)

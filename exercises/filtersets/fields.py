@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from exercises import dates
-from exercises.models import Exercise, Location, Organisation, Source, State, UnknownState
+from exercises.choices import CodeSystem
+from exercises.models import Exercise, Location, Organisation, Source, State, UnknownState, UnknownStateCode
 
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
@@ -74,12 +75,16 @@ class MultiValueField(forms.Field):
 
 
 class StatesField(MultiValueField):
-    """State codes or names, resolved in one query; returns the states."""
+    """State codes or names, resolved in one query; returns the states. Codes of the political-science
+    state lists (``cow:365``, ``gw:260``, any case) return :class:`~exercises.models.CodedStates`, the
+    states they denoted and when (one more query): filters read both through ``state_condition``."""
 
     def to_python(self, value):
         values = super().to_python(value)
         try:
-            return list(State.objects.resolve(values).values())
+            return list(State.objects.resolve(values, periods=True).values())
+        except UnknownStateCode as exc:
+            raise ValidationError(exc.message, code="unknown_state_code", params=exc.params) from None
         except UnknownState as exc:
             close = State.objects.suggest(exc.value)
             hint = f" Did you mean {' or '.join(close)}?" if close else ""
@@ -109,6 +114,14 @@ class OrganisationsField(MultiValueField):
                     params={"value": repr(acronym)},
                 )
         return [found[a.lower()] for a in acronyms]
+
+
+class CodeSystemsField(MultiValueField):
+    """Names of political-science state lists (``cow``, ``gw``; any case), each at most once."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", CodeSystem.choices)
+        super().__init__(**kwargs)
 
 
 class SourcesField(MultiValueField):

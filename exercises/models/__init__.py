@@ -6,7 +6,18 @@ from exercises.models.exercises import (
     ExternalIdentifier,
     PossibleDuplicate,
 )
-from exercises.models.geography import Location, State, StateName, UnknownState, normalize_name
+from exercises.models.geography import (
+    CodedStates,
+    Location,
+    State,
+    StateCode,
+    StateName,
+    StatePeriod,
+    UnknownState,
+    UnknownStateCode,
+    normalize_name,
+    state_condition,
+)
 from exercises.models.organisations import Membership, Organisation
 from exercises.models.parts import Force, OrganisationParticipation, Participation, Scenario, TroopFigure
 from exercises.models.sources import CITATION_TARGETS, Citation, Source
@@ -14,6 +25,7 @@ from exercises.models.sources import CITATION_TARGETS, Citation, Source
 __all__ = [
     "CITATION_TARGETS",
     "Citation",
+    "CodedStates",
     "Exercise",
     "ExerciseMerge",
     "ExerciseName",
@@ -29,8 +41,12 @@ __all__ = [
     "Scenario",
     "Source",
     "State",
+    "StateCode",
     "StateName",
+    "StatePeriod",
     "TroopFigure",
     "UnknownState",
+    "UnknownStateCode",
     "normalize_name",
+    "state_condition",
 ]

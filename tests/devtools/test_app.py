@@ -6,7 +6,7 @@ import sys
 
 from django.conf import settings
 
-DEVELOPMENT_COMMANDS = {"bench", "generate_exercises", "loadtest", "build_states_fixture"}
+DEVELOPMENT_COMMANDS = {"bench", "generate_exercises", "loadtest", "build_states_fixture", "build_state_codes"}
 
 
 def run_with_settings(tmp_path, *args, debug: str) -> str:

@@ -8,8 +8,8 @@ import json
 from django.apps import apps
 from django.core import serializers
 
-from exercises.choices import DatePrecision
-from exercises.models import Exercise, Participation, State, TroopFigure
+from exercises.choices import DatePrecision, FigureBasis, LocationKind, Qualifier
+from exercises.models import Exercise, Location, Participation, State, TroopFigure
 
 _serial = itertools.count(1)
 
@@ -33,6 +33,34 @@ def exercise(participants=(), troops=None, **fields):
         TroopFigure.objects.create(exercise=created, low=troops, high=troops, is_reported=True)
         created.refresh_from_db()
     return created
+
+
+def claim(of, low=None, high=None, qualifier=Qualifier.EXACT, basis=FigureBasis.REPORTED, state=None):
+    """A troop claim for the whole exercise ``of`` (``state``: a code, for one state's troops); an exact or
+    "about" figure given by ``low`` alone is a range of one."""
+    if qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and high is None:
+        high = low
+    return TroopFigure.objects.create(
+        exercise=of,
+        low=low,
+        high=high,
+        qualifier=qualifier,
+        basis=basis,
+        state=State.objects.lookup(state) if state else None,
+    )
+
+
+def place(state=None, longitude=None, latitude=50):
+    """A place in ``state`` (a code; None: no single state), at ``longitude`` if given."""
+    number = next(_serial)
+    return Location.objects.create(
+        slug=f"place-{number}",
+        name=f"Place {number}",
+        kind=LocationKind.REGION,
+        state=State.objects.lookup(state) if state else None,
+        latitude=None if longitude is None else latitude,
+        longitude=longitude,
+    )
 
 
 def day(text: str):

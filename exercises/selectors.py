@@ -14,20 +14,32 @@ from collections.abc import Iterator
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Aggregate,
+    Case,
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Sum,
     Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, NullIf
 
+from exercises import vienna
 from exercises.filtersets import ExerciseFilterSet
-from exercises.models import Citation, Exercise, ExternalIdentifier, OrganisationParticipation, Participation
+from exercises.models import (
+    Citation,
+    Exercise,
+    ExternalIdentifier,
+    Organisation,
+    OrganisationParticipation,
+    Participation,
+)
 
 EXISTS, IN = ExerciseFilterSet.EXISTS, ExerciseFilterSet.IN
 
@@ -117,6 +129,37 @@ def _attach_parts(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def _with_phases(rows: list[dict], filterset: ExerciseFilterSet, coordinates=False) -> list[dict]:
+    """Rows of whole exercises (the FilterSet's default) gain their phases' participants and places, and
+    ``matched_phases``: the slugs of the phases through which they met a condition of the request
+    (``ExerciseFilterSet.through_phase``). One query for the rows' phases (their participants, place
+    names and matches aggregated in it), one more for their places' coordinates where asked for. Rows
+    of exercises and phases alike (``phases=rows``) are left as they are."""
+    for row in rows:
+        row["matched_phases"] = []
+    if not rows or not filterset.whole_exercises:
+        return rows
+    by_pk = {row["pk"]: row for row in rows}
+    through_phase = filterset.through_phase()
+    matched = {"matched": Case(When(through_phase, then=True), default=False)} if through_phase else {}
+    phases = _split_parts(
+        list(
+            Exercise.objects.filter(parent_id__in=by_pk)
+            .order_by("slug")
+            .values("pk", "parent_id", "slug", **_aggregates(), **matched)
+        )
+    )
+    if coordinates and phases:
+        _attach_parts(phases)
+    for phase in phases:
+        row = by_pk[phase["parent_id"]]
+        row["participants"] = sorted({*row["participants"], *phase["participants"]})
+        row["places"] = sorted({*row["places"], *phase["places"]}, key=lambda place: place[0])
+        if phase.get("matched"):
+            row["matched_phases"].append(phase["slug"])
+    return rows
+
+
 def _narrowed(filterset: ExerciseFilterSet) -> bool:
     data = filterset.form.cleaned_data
     return any(data.get(name) not in (None, "", []) for name in NARROWING)
@@ -151,7 +194,7 @@ def exercise_page(filterset: ExerciseFilterSet, number: int | str, size: int, co
     ids = queryset.values("pk")[start : start + size]
     ordering = queryset.query.order_by or Exercise._meta.ordering
     rows = Exercise.objects.filter(pk__in=ids).order_by(*ordering).values(*columns, **_aggregates())
-    page.object_list = _split_parts(list(rows))
+    page.object_list = _with_phases(_split_parts(list(rows)), filterset)
     return page
 
 
@@ -167,34 +210,85 @@ def exercise_chunks(filterset: ExerciseFilterSet, columns: tuple[str, ...], coor
         if not chunk:
             return
         last = chunk[-1]["pk"]
-        yield _attach_parts(chunk) if coordinates else _split_parts(chunk)
+        chunk = _attach_parts(chunk) if coordinates else _split_parts(chunk)
+        yield _with_phases(chunk, filterset, coordinates)
 
 
 def exercise_stats(filterset: ExerciseFilterSet, series: list[str]) -> dict[str, list[dict]]:
-    """Exercises and reported troops per year, per state and per organisation (``series``: which of
-    ``year``, ``state``, ``organisation``), one aggregate query each. An exercise counts fully for each
-    state that took part in it."""
+    """Exercises and reported troops per year, per state, per organisation and per organisation by
+    membership at the time (``series``: which of ``year``, ``state``, ``organisation``, ``membership``), one
+    aggregate query each.
+
+    Rows are whole exercises unless the FilterSet lists phases as rows (``phases=rows``): a whole exercise
+    counts once, with its own reported troops (a phase's never add to them), and for each state that took
+    part in it or in one of its phases; by membership, for each organisation of which one of those states
+    was a member at the time (``members_of``)."""
     exercises = exercise_queryset(filterset).order_by()
     totals = {"exercises": Count("pk"), "troops": Sum("reported_troops"), "with_troops": Count("reported_troops")}
     result = {}
     if "year" in series:
         result["per_year"] = list(exercises.values("year").annotate(**totals).order_by("year"))
     if "state" in series:
-        rows = (
-            Participation.objects.filter(exercise__in=exercises.values("pk"))
-            .values(code=F("state__code"), name=Coalesce(NullIf("state__common_name", Value("")), "state__name"))
-            .annotate(
-                exercises=Count("exercise"),
-                troops=Sum("exercise__reported_troops"),
-                with_troops=Count("exercise__reported_troops"),
-            )
-            .order_by("-exercises", "code")
-        )
-        result["per_state"] = list(rows)
+        result["per_state"] = _per_state(exercises, filterset.whole_exercises)
     if "organisation" in series:
         rows = exercises.values(acronym=F("organisation__acronym")).annotate(**totals).order_by("-exercises", "acronym")
         result["per_organisation"] = list(rows)
+    if "membership" in series:
+        result["per_membership"] = _per_membership(exercises, filterset)
+    if "vienna" in series:
+        result["vienna_per_year"] = vienna.per_year(exercises)
     return result
+
+
+def _per_state(exercises, whole: bool) -> list[dict]:
+    """Per state: the exercises it took part in and their troops. For whole exercises, a state counts
+    once per exercise whether it took part in the exercise itself or in one or several of its phases: a
+    phase's participation counts only where neither the parent nor an earlier phase has the state."""
+    participations = Participation.objects.filter(exercise__in=exercises.values("pk"))
+    troops = F("exercise__reported_troops")
+    if whole:
+        earlier = Participation.objects.filter(state=OuterRef("state")).filter(
+            Q(exercise=OuterRef("exercise__parent"))
+            | Q(exercise__parent=OuterRef("exercise__parent"), exercise__lt=OuterRef("exercise"))
+        )
+        in_phases = Participation.objects.filter(exercise__parent__in=exercises.values("pk")).filter(~Exists(earlier))
+        participations = participations | in_phases
+        # A phase's row counts its parent's troops: the whole exercise's, never the phase's own.
+        troops = Case(
+            When(exercise__parent__isnull=True, then=F("exercise__reported_troops")),
+            default=F("exercise__parent__reported_troops"),
+        )
+    rows = (
+        participations.values(
+            code=F("state__code"), name=Coalesce(NullIf("state__common_name", Value("")), "state__name")
+        )
+        .annotate(exercises=Count("pk"), troops=Sum(troops), with_troops=Count(troops))
+        .order_by("-exercises", "code")
+    )
+    return list(rows)
+
+
+def _per_membership(exercises, filterset: ExerciseFilterSet) -> list[dict]:
+    """Per organisation with a membership history: the exercises in which a member at the time took part
+    (as ``members_of`` means it) and their troops, one query for all of them."""
+    organisations = list(Organisation.objects.filter(memberships__isnull=False).distinct().order_by("acronym"))
+    aggregates = {}
+    for organisation in organisations:
+        members = filterset.condition("members_of", [organisation])
+        aggregates |= {
+            f"exercises_{organisation.pk}": Count("pk", filter=members),
+            f"troops_{organisation.pk}": Sum("reported_troops", filter=members),
+            f"with_troops_{organisation.pk}": Count("reported_troops", filter=members),
+        }
+    counts = exercises.aggregate(**aggregates) if aggregates else {}
+    rows = [
+        {
+            "acronym": organisation.acronym,
+            **{name: counts[f"{name}_{organisation.pk}"] for name in ("exercises", "troops", "with_troops")},
+        }
+        for organisation in organisations
+    ]
+    return sorted(rows, key=lambda row: (-row["exercises"], row["acronym"]))
 
 
 # -- What each source says of one exercise -------------------------------------------------------------

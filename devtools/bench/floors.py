@@ -41,9 +41,15 @@ class Dialect:
 COLUMNS = """e.id, e.slug, e.name, e.name_is_descriptive, e.start_date, e.start_precision, e.end_date,
     e.end_precision, e.year, o.acronym AS organisation, e.series, e.reported_troops"""
 FROM = "exercises_exercise e LEFT JOIN exercises_organisation o ON o.id = e.organisation_id"
-PARTICIPANTS = "FROM exercises_participation p JOIN exercises_state s ON s.id = p.state_id WHERE p.exercise_id = r.id"
+#: A row is a whole exercise (no parent); its parts are its own and its phases' (the API's default).
+WHOLE = "e.parent_id IS NULL"
+FAMILY = "(SELECT f.id FROM exercises_exercise f WHERE f.id = r.id OR f.parent_id = r.id)"
+PARTICIPANTS = (
+    f"FROM exercises_participation p JOIN exercises_state s ON s.id = p.state_id WHERE p.exercise_id IN {FAMILY}"
+)
 PLACES = (
-    "FROM exercises_exercise_locations x JOIN exercises_location l ON l.id = x.location_id WHERE x.exercise_id = r.id"
+    "FROM exercises_exercise_locations x JOIN exercises_location l ON l.id = x.location_id "
+    f"WHERE x.exercise_id IN {FAMILY}"
 )
 #: The API's default order: year (newest first, unknown last), name, id.
 DEFAULT_ORDER = "{t}year DESC NULLS LAST, {t}name, {t}id"
@@ -56,63 +62,65 @@ BY_TROOPS = "{t}reported_troops DESC, {t}id DESC"
 def rows_sql(dialect: Dialect, where: str, order: str, limit: int | None) -> str:
     """Compact rows matching ``where`` in ``order``: the page (or all rows) first, then their parts."""
     page = f"LIMIT {limit}" if limit else ""
-    participants = dialect.aggregate("s.code", "s.code", PARTICIPANTS)
-    places = dialect.aggregate("l.name", "l.name", PLACES)
+    participants = dialect.aggregate("DISTINCT s.code", "s.code", PARTICIPANTS)
+    places = dialect.aggregate("DISTINCT l.name", "l.name", PLACES)
     return (
-        f"WITH r AS (SELECT {COLUMNS} FROM {FROM} WHERE {where} ORDER BY {order.format(t='e.')} {page}) "
+        f"WITH r AS (SELECT {COLUMNS} FROM {FROM} WHERE {WHOLE} AND {where} ORDER BY {order.format(t='e.')} {page}) "
         f"SELECT r.*, {participants} AS participants, {places} AS locations FROM r ORDER BY {order.format(t='r.')}"
     )
 
 
 def count_sql(where: str) -> str:
-    return f"SELECT COUNT(*) FROM exercises_exercise e WHERE {where}"
+    return f"SELECT COUNT(*) FROM exercises_exercise e WHERE {WHOLE} AND {where}"
 
 
 # Each condition comes in two forms: correlated (EXISTS) for a page, which walks the order's index and
 # stops after 50 hits, and as a set (id IN ...) for the count, which an index answers at once. Both
 # are faster than the other form on SQLite and PostgreSQL alike. States and organisations are named
 # by id, resolved before timing as the API resolves them in a query of its own; the planner then
-# knows how common each one is.
+# knows how common each one is. A part of a phase is a part of its whole exercise.
+def _some(table: str, alias: str, joined: str, condition: str, correlated: bool) -> str:
+    """The whole exercise ``e`` or one of its phases has a row of ``table`` meeting ``condition``."""
+    if correlated:
+        own = f"EXISTS (SELECT 1 FROM {table} {alias} {joined} WHERE {alias}.exercise_id = e.id AND {condition})"
+        phase = (
+            f"EXISTS (SELECT 1 FROM {table} {alias} JOIN exercises_exercise ph ON ph.id = {alias}.exercise_id "
+            f"{joined} WHERE ph.parent_id = e.id AND {condition})"
+        )
+        return f"({own} OR {phase})"
+    return (
+        f"e.id IN (SELECT COALESCE(ph.parent_id, {alias}.exercise_id) FROM {table} {alias} "
+        f"JOIN exercises_exercise ph ON ph.id = {alias}.exercise_id {joined} WHERE {condition})"
+    )
+
+
 def took_part(state_param: str, correlated: bool) -> str:
     """The state with id ``%(state_param)s`` took part."""
-    state = f"p.state_id = %({state_param})s"
-    if correlated:
-        return f"EXISTS (SELECT 1 FROM exercises_participation p WHERE p.exercise_id = e.id AND {state})"
-    return f"e.id IN (SELECT p.exercise_id FROM exercises_participation p WHERE {state})"
+    return _some("exercises_participation", "p", "", f"p.state_id = %({state_param})s", correlated)
 
 
 def inside(correlated: bool) -> str:
     """A place of the exercise lies in the box."""
-    joined = "FROM exercises_exercise_locations x JOIN exercises_location l ON l.id = x.location_id"
+    joined = "JOIN exercises_location l ON l.id = x.location_id"
     box = "l.longitude BETWEEN %(min_lon)s AND %(max_lon)s AND l.latitude BETWEEN %(min_lat)s AND %(max_lat)s"
-    if correlated:
-        return f"EXISTS (SELECT 1 {joined} WHERE x.exercise_id = e.id AND {box})"
-    return f"e.id IN (SELECT x.exercise_id {joined} WHERE {box})"
+    return _some("exercises_exercise_locations", "x", joined, box, correlated)
 
 
 def matches(dialect: Dialect, correlated: bool) -> str:
     """The list's ``search``: name, purpose, description, series, alternative names, episodes or places."""
     like = f"{dialect.like} %(pattern)s"
-    names = f"FROM exercises_exercisename n WHERE n.name {like}"
-    episodes = f"FROM exercises_scenario c WHERE (c.title {like} OR c.description {like} OR c.adversary {like})"
-    places = (
-        f"FROM exercises_exercise_locations x JOIN exercises_location l ON l.id = x.location_id WHERE l.name {like}"
-    )
     own = f"e.name {like} OR e.purpose {like} OR e.description {like} OR e.series {like}"
-    if correlated:
-        named = f"EXISTS (SELECT 1 {names} AND n.exercise_id = e.id)"
-        rehearsed = f"EXISTS (SELECT 1 {episodes} AND c.exercise_id = e.id)"
-        held = f"EXISTS (SELECT 1 {places} AND x.exercise_id = e.id)"
-    else:
-        named = f"e.id IN (SELECT n.exercise_id {names})"
-        rehearsed = f"e.id IN (SELECT c.exercise_id {episodes})"
-        held = f"e.id IN (SELECT x.exercise_id {places})"
+    named = _some("exercises_exercisename", "n", "", f"n.name {like}", correlated)
+    episode = f"(c.title {like} OR c.description {like} OR c.adversary {like})"
+    rehearsed = _some("exercises_scenario", "c", "", episode, correlated)
+    joined = "JOIN exercises_location l ON l.id = x.location_id"
+    held = _some("exercises_exercise_locations", "x", joined, f"l.name {like}", correlated)
     return f"({own} OR {named} OR {rehearsed} OR {held})"
 
 
 STATS_SQL = (
     "SELECT year, COUNT(*) AS exercises, SUM(reported_troops) AS troops, COUNT(reported_troops) AS with_troops "
-    "FROM exercises_exercise GROUP BY year ORDER BY year"
+    "FROM exercises_exercise WHERE parent_id IS NULL GROUP BY year ORDER BY year"
 )
 
 

@@ -68,6 +68,9 @@ def organisations():
     return list(Organisation.objects.order_by("acronym").values_list("acronym", "acronym"))
 
 
+#: The choices of a boolean parameter (``BooleanFilter`` declares none), as its values are typed.
+YES_NO = [("true", "yes"), ("false", "no")]
+
 #: The FilterSet's parameters the change list offers, in the sidebar's order.
 FILTERSET_FILTERS = [
     adapter("year", "year", options=years),
@@ -85,6 +88,14 @@ FILTERSET_FILTERS = [
     adapter("source_all", "attested by all of (source keys)", "mme-v7, jme-v3…"),
     adapter("sources_min", "number of sources", options=lambda: [("2", "two or more"), ("3", "three or more")]),
     adapter("disputed", "sources disagree"),
+    adapter("vd_notification", "Vienna Document: a claim reaches 9,000", options=lambda: YES_NO),
+    adapter("vd_observation", "Vienna Document: a claim reaches 13,000", options=lambda: YES_NO),
+    adapter(
+        "vd_declared_below_reported_above",
+        "Vienna Document: declared under 13,000, reported above",
+        options=lambda: YES_NO,
+    ),
+    adapter("vd_zone", "Vienna Document: zone of application", options=lambda: [("true", "in"), ("false", "outside")]),
 ]
 PARAMETERS = [f.parameter_name for f in FILTERSET_FILTERS]
 
@@ -100,6 +111,8 @@ def apply_filterset(request, queryset, data=None):
     query = QueryDict(mutable=True)
     for name, values in data.items():
         query.setlist(name, values if isinstance(values, list) else [values])
+    # The change list is where phases are edited: each phase is a row of its own, matched on its own row.
+    query["phases"] = ExerciseFilterSet.ROWS
     filterset = ExerciseFilterSet(query, queryset=queryset)
     if not filterset.is_valid():
         for name, errors in filterset.errors.items():

@@ -20,7 +20,8 @@ XLSX gets the same quote, so both files read alike and no cell is ever a formula
 A field holding one nested object (``adversary_state``, ``parent``) is flattened into a column per
 field of it, always present, named with a dot (``adversary_state.code``; empty when the object is
 null); a list, or anything nested deeper (a method field's object), is one column of JSON text. The
-exercise list's export keeps its documented columns (``ROW``), lists there ``;``-joined.
+exercise list's export keeps its documented columns (``ROW``), lists there ``;``-joined; ``codes=cow,gw``
+(CSV only) adds the participants' state codes after ``participants`` (:func:`code_fields`).
 ``bom=true`` (with ``format=csv`` only; ``true`` or ``false``) starts the file with a UTF-8 byte
 order mark, so that Excel opens it with its accents intact. Exports are attachments named for the
 endpoint (``participations.csv``) or the record (``exercise-tsentr-2011.csv``).
@@ -37,6 +38,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 import orjson
+from django.db.models import F
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.text import slugify
@@ -44,8 +46,9 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from exercises import dates
-from exercises.choices import DatePrecision
+from exercises.choices import CodeSystem, DatePrecision
 from exercises.models.exercises import YEAR_MAX, YEAR_MIN, Exercise
+from exercises.models.geography import StateCode
 
 EXPORT_FORMATS = ("csv", "geojson")
 
@@ -185,6 +188,17 @@ ROW = (
         source="parent__slug",
         in_list=False,
     ),
+    Field(
+        "matched_phases",
+        (),
+        itemgetter("matched_phases"),
+        _texts(
+            "Slugs of its phases through which it met a condition of the request on its parts (the phase has "
+            "such a part, the exercise itself none); the exercise is listed once, as a whole, its participants "
+            "and places including its phases'. Empty without such conditions, and when phases are rows of "
+            "their own (phases=rows)."
+        ),
+    ),
     Field("url", ("slug",), itemgetter("url"), lambda: serializers.URLField(help_text="Its detail.")),
 )
 
@@ -203,12 +217,14 @@ def row_serializer() -> type[serializers.Serializer]:
 #: Row fields the detail gives in full instead (places with coordinates, sources with what each
 #: supports, every disputable field with its flag): :func:`row_of` does not read them.
 IN_FULL_IN_DETAIL = ("locations", "sources", "disputed")
-DETAIL_FIELDS = tuple(field for field in LIST_FIELDS if field.name not in IN_FULL_IN_DETAIL)
+#: Row fields that tell how a row answers a list request: not in the detail.
+LIST_ONLY = ("matched_phases",)
+DETAIL_FIELDS = tuple(field for field in LIST_FIELDS if field.name not in (*IN_FULL_IN_DETAIL, *LIST_ONLY))
 
 
 def row_of(exercise) -> dict:
-    """The row the selectors would read for one exercise instance (with its participations' states and
-    its places prefetched, places by name), but its ``sources``: the detail shows the list row's
+    """The row the selectors would read for one exercise instance (with its and its phases' participations'
+    states and places prefetched, places by name), but its ``sources``: the detail shows the list row's
     :data:`DETAIL_FIELDS` from it."""
     row = {}
     for path in ROW_COLUMNS:
@@ -216,8 +232,11 @@ def row_of(exercise) -> dict:
         for part in path.split("__"):
             value = None if value is None else getattr(value, part)
         row[path] = value
-    row["participants"] = sorted(participation.state.code for participation in exercise.participations.all())
-    row["places"] = [(place.name, place.latitude, place.longitude) for place in exercise.locations.all()]
+    # A whole exercise's participants and places are its own and its phases', as the list gives them.
+    family = [exercise, *exercise.phases.all()]
+    row["participants"] = sorted({p.state.code for member in family for p in member.participations.all()})
+    places = {(place.name, place.latitude, place.longitude) for member in family for place in member.locations.all()}
+    row["places"] = sorted(places, key=lambda place: place[0])
     return row
 
 
@@ -250,17 +269,89 @@ def compact(rows: Iterable[dict], request, fields: tuple[Field, ...] = LIST_FIEL
 
 
 # -- Exports of the exercise list, streamed a chunk at a time -----------------------------------------
-def csv_chunks(chunks: Iterable[list[dict]], request) -> Iterator[str]:
+def csv_chunks(chunks: Iterable[list[dict]], request, systems: Iterable[str] = ()) -> Iterator[str]:
     """The CSV, one piece per chunk of rows (a header first): few, large writes to the client. Lists are
-    ``;``-joined; the csv module writes None as an empty cell; every cell is a :func:`safe_cell`."""
+    ``;``-joined; the csv module writes None as an empty cell; every cell is a :func:`safe_cell`.
+    ``systems`` (``codes=cow,gw``): the participants' codes in those state lists, in columns after
+    ``participants`` (:func:`code_fields`)."""
+    fields = ROW
+    if systems:
+        chunks = with_state_codes(chunks, systems)
+        at = next(index for index, field in enumerate(ROW) if field.name == "participants") + 1
+        fields = (*ROW[:at], *code_fields(systems), *ROW[at:])
     rows = (
         (
             [safe_cell(";".join(value) if isinstance(value, list) else value) for value in row]
-            for row in values(chunk, request, ROW)
+            for row in values(chunk, request, fields)
         )
         for chunk in chunks
     )
-    return _csv_pieces(EXPORT_COLUMNS, rows, wants_bom(request))
+    return _csv_pieces([field.name for field in fields], rows, wants_bom(request))
+
+
+#: ``codes=cow,gw``: the exercise CSV adds its participants' codes in these state lists (CSV only).
+CODES_PARAM = "codes"
+
+
+def code_fields(systems: Iterable[str]) -> list[Field]:
+    """The CSV columns of the participants' codes: ``cown`` and ``cowc`` (number, letters) for ``cow``,
+    ``gwn`` and ``gwc`` for ``gw``, as political scientists name them. One entry per participant, in the
+    order of ``participants``: its code at the exercise's dates (a period overlapping its span), empty if
+    it had none then (outside the list, or no dates), several joined with ``/`` where the span meets more
+    than one (Germany in 1990: CoW 260/255)."""
+    fields = []
+    for system in systems:
+        for suffix, index, what in (("n", 0, "numbers"), ("c", 1, "letters")):
+            fields.append(
+                Field(
+                    f"{system}{suffix}",
+                    (),
+                    lambda row, system=system, index=index: [
+                        "/".join(str(code[index]) for code in codes) for codes in row["state_codes"][system]
+                    ],
+                    _texts(f"The participants' {CodeSystem(system).label} code {what}."),
+                    in_list=False,
+                )
+            )
+    return fields
+
+
+def with_state_codes(chunks: Iterable[list[dict]], systems: Iterable[str]) -> Iterator[list[dict]]:
+    """The chunks, each row with ``state_codes``: for each system, each participant's codes (number,
+    letters) at the exercise's dates, in the order of ``participants``. The codes are read once (a few
+    hundred rows), the exercises' spans once per chunk."""
+    systems = list(systems)
+    codes: dict[str, list[StateCode]] | None = None
+    for chunk in chunks:
+        if codes is None:
+            codes = {}
+            by_date = (
+                StateCode.objects.filter(system__in=systems)
+                .select_related("state")
+                .order_by(F("valid_from").asc(nulls_first=True))
+            )
+            for code in by_date:
+                codes.setdefault(code.state.code, []).append(code)
+        spans = {
+            pk: (start, end)
+            for pk, start, end in Exercise.objects.filter(pk__in=[row["pk"] for row in chunk]).values_list(
+                "pk", "span_start", "span_end"
+            )
+        }
+        for row in chunk:
+            start, end = spans.get(row["pk"], (None, None))
+            row["state_codes"] = {
+                system: [
+                    [
+                        (code.number, code.letters)
+                        for code in codes.get(state, ())
+                        if code.system == system and code.overlaps(start, end)
+                    ]
+                    for state in row["participants"]
+                ]
+                for system in systems
+            }
+        yield chunk
 
 
 def _csv_pieces(header: list[str], chunks: Iterable[Iterable[list]], bom: bool) -> Iterator[str]:

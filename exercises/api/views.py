@@ -1,6 +1,7 @@
 """The API's endpoints: short declarations. Lists of exercises are read by ``exercises.selectors``;
 the other endpoints shape their queries in ``get_queryset``."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
@@ -11,11 +12,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from exercises import filtersets, merges, models, selectors, services
+from exercises import filtersets, merges, models, selectors, services, vienna
 from exercises.api import caching, formats, serializers
 from exercises.api.errors import PreconditionFailed, PreconditionRequired
 from exercises.api.formats import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer
 from exercises.api.mixins import ExportMixin, StrictQueryMixin
+from exercises.choices import CodeSystem
+from exercises.filtersets.fields import CodeSystemsField
 
 READ_RENDERERS = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 GEO_RENDERERS = [*READ_RENDERERS, GeoJSONRenderer]
@@ -58,7 +61,19 @@ def etag_header(*codes):
     )
 
 
+CODES = OpenApiParameter(
+    formats.CODES_PARAM,
+    str,
+    enum=CodeSystem.values,
+    description="With format=csv only: add the participants' codes in these political-science state lists, "
+    "after participants: cow adds cown and cowc (Correlates of War number and letters), gw adds gwn and gwc "
+    "(Gleditsch-Ward). One entry per participant, in the participants' order: its code at the exercise's dates "
+    "(empty if none; several joined with /). Repeat or comma-separate; anything else is a 400.",
+)
+
+
 @extend_schema_view(
+    list=extend_schema(parameters=[CODES]),
     retrieve=extend_schema(
         parameters=[etag_header(200)],
         responses={
@@ -82,6 +97,24 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     filterset_class = filtersets.ExerciseFilterSet
     renderer_classes = GEO_RENDERERS
+    extra_repeatable_params = (formats.CODES_PARAM,)
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = super().allowed_query_params()
+        return allowed | {formats.CODES_PARAM} if getattr(self, "action", "list") == "list" else allowed
+
+    def code_systems(self, request) -> list[str]:
+        """``codes=cow,gw``: the state lists whose codes the CSV adds (none without it); a 400 otherwise."""
+        field = CodeSystemsField(required=False)
+        try:
+            systems = field.clean(field.widget.value_from_datadict(request.query_params, {}, formats.CODES_PARAM))
+        except DjangoValidationError as exc:
+            raise ValidationError({formats.CODES_PARAM: exc.messages}) from None
+        if systems and request.accepted_renderer.format != "csv":
+            raise ValidationError(
+                {formats.CODES_PARAM: ["Only with format=csv (the states/ endpoint lists every state's codes)."]}
+            )
+        return systems
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -93,10 +126,33 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             return queryset.select_for_update()
         return self.detail_queryset()
 
+    def filter_queryset(self, queryset):
+        # One exercise is named by its slug, a phase as well as a whole exercise: the list's parameters
+        # (which list whole exercises by default) do not apply to it.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def detail_queryset(self):
-        """An exercise with everything its detail shows, in a fixed number of queries."""
+        """An exercise with everything its detail shows, its phases' parts too, in a fixed number of queries."""
         queryset = super().get_queryset().select_related("organisation", "parent")
+        phases = models.Exercise.objects.order_by("name").prefetch_related(*self.part_lookups())
         return queryset.prefetch_related(
+            *self.part_lookups(),
+            Prefetch("phases", queryset=phases),
+            Prefetch("relations_from", queryset=models.ExerciseRelation.objects.select_related("to_exercise")),
+            Prefetch("relations_to", queryset=models.ExerciseRelation.objects.select_related("from_exercise")),
+            Prefetch(
+                "organisation_participations",
+                queryset=models.OrganisationParticipation.objects.select_related("organisation"),
+            ),
+            Prefetch("external_ids", queryset=models.ExternalIdentifier.objects.select_related("source")),
+            "alternative_names",
+            cited(),
+        )
+
+    @staticmethod
+    def part_lookups() -> list[Prefetch]:
+        """The parts the detail shows of an exercise and of each of its phases (each part with its citations)."""
+        return [
             Prefetch(
                 "participations",
                 queryset=models.Participation.objects.select_related("state").prefetch_related(cited()),
@@ -110,17 +166,7 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
                 queryset=models.Scenario.objects.select_related("adversary_state").prefetch_related(*scenario_parts()),
             ),
             Prefetch("locations", queryset=models.Location.objects.select_related("state").order_by("name")),
-            Prefetch("phases", queryset=models.Exercise.objects.order_by("name")),
-            Prefetch("relations_from", queryset=models.ExerciseRelation.objects.select_related("to_exercise")),
-            Prefetch("relations_to", queryset=models.ExerciseRelation.objects.select_related("from_exercise")),
-            Prefetch(
-                "organisation_participations",
-                queryset=models.OrganisationParticipation.objects.select_related("organisation"),
-            ),
-            Prefetch("external_ids", queryset=models.ExternalIdentifier.objects.select_related("source")),
-            "alternative_names",
-            cited(),
-        )
+        ]
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -133,20 +179,21 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         """JSON pages (and the browsable page, which shows that JSON), CSV and GeoJSON: the compact rows
         of formats.ROW, read by the selectors."""
         filterset = self.valid_filterset(request)
+        systems = self.code_systems(request)
         export = request.accepted_renderer.format
         if export in EXPORT_FORMATS:
             self.paginator.check_params(request)
-            return self.export(filterset, export)
+            return self.export(filterset, export, systems)
         rows = self.paginator.paginate_selected(
             request, lambda number, size: selectors.exercise_page(filterset, number, size, formats.ROW_COLUMNS)
         )
         return self.paginator.get_paginated_response(list(formats.compact(rows, request)))
 
-    def export(self, filterset, export):
+    def export(self, filterset, export, systems=()):
         if export == "csv":
             chunks = selectors.exercise_chunks(filterset, formats.ROW_COLUMNS)
             response = StreamingHttpResponse(
-                formats.csv_chunks(chunks, self.request), content_type="text/csv; charset=utf-8"
+                formats.csv_chunks(chunks, self.request, systems), content_type="text/csv; charset=utf-8"
             )
         else:
             chunks = selectors.exercise_chunks(filterset, formats.ROW_COLUMNS, coordinates=True)
@@ -261,13 +308,16 @@ class TroopFigureViewSet(StrictQueryMixin, ExportMixin, viewsets.ModelViewSet):
 
 # -- Reference data ----------------------------------------------------------------------------------
 class StateViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
-    """States and territories (ISO 3166-1, and former ones from ISO 3166-3) with their exercise counts.
+    """States and territories (ISO 3166-1, and former ones from ISO 3166-3) with their exercise counts and
+    their Correlates of War and Gleditsch-Ward codes.
 
     ``states/{code}/`` takes an alpha-2, alpha-3 or ISO 3166-3 code in any case.
     """
 
     queryset = (
-        models.State.objects.annotate(exercise_count=Count("participations")).prefetch_related("names").order_by("name")
+        models.State.objects.annotate(exercise_count=Count("participations"))
+        .prefetch_related("names", "codes")
+        .order_by("name")
     )
     serializer_class = serializers.StateSerializer
     filterset_class = filtersets.StateFilterSet
@@ -377,7 +427,11 @@ class SourceViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
 
 
 # -- Statistics --------------------------------------------------------------------------------------
-STAT_SERIES = ("year", "state", "organisation")
+#: The series ``by`` may name. Without ``by``, the first three: ``membership`` (per organisation, by membership at
+#: the time) and ``vienna`` (the Vienna Document's thresholds per year, exercises.vienna) are asked for by name,
+#: so the default answer and its cost stay as they were.
+STAT_SERIES = ("year", "state", "organisation", "membership", "vienna")
+DEFAULT_STAT_SERIES = STAT_SERIES[:3]
 
 
 @extend_schema(
@@ -386,7 +440,11 @@ STAT_SERIES = ("year", "state", "organisation")
             "by",
             str,
             enum=list(STAT_SERIES),
-            description="Which series to return (default: all three); repeat or comma-separate for several.",
+            description="Which series to return (default: year, state and organisation); repeat or comma-separate "
+            "for several. membership: per organisation with a membership history, the exercises in which a "
+            "state that was a member at the time took part (as members_of). vienna: per year, the exercises at "
+            "or above the Vienna Document's thresholds "
+            f"({vienna.SOURCE}), declared below and reported above 13,000, in and outside its zone of application.",
         )
     ]
 )
@@ -411,5 +469,5 @@ class StatsViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericView
         unknown = [s for s in requested if s not in STAT_SERIES]
         if unknown:
             raise ValidationError({"by": [f"Unknown series. Use: {', '.join(STAT_SERIES)}."]})
-        series = requested or list(STAT_SERIES)
+        series = requested or list(DEFAULT_STAT_SERIES)
         return Response(selectors.exercise_stats(self.valid_filterset(request), series))

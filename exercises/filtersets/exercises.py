@@ -7,8 +7,10 @@ written. The admin's list filters adapt this same FilterSet (``exercises.admin.f
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
 
+from exercises import vienna
 from exercises.choices import MembershipStatus, Role, ThreatType
 from exercises.filtersets.filters import (
     BBoxFilter,
@@ -35,14 +37,20 @@ from exercises.models import (
     OrganisationParticipation,
     Participation,
     Scenario,
+    state_condition,
 )
+from exercises.models.exercises import ExerciseQuerySet
 from exercises.services import ATTESTED_PARTS
+
+#: The span a code's period must overlap (``country=cow:260``: Germany while CoW 260 denoted it).
+EXERCISE_SPAN = ("exercise__span_start", "exercise__span_end")
 
 
 def _participations(states=None, role=None):
     participations = Participation.objects.all()
     if states is not None:
-        participations = participations.filter(state__in=states)
+        # Plain states: ``state IN (...)`` as ever; a code's states, each during its period (one more join).
+        participations = participations.filter(state_condition(states, "state", EXERCISE_SPAN))
     if role:
         participations = participations.filter(role=role)
     return participations
@@ -72,13 +80,36 @@ def _memberships(organisations):
     )
 
 
+class Conditions(ExerciseQuerySet):
+    """Stands in for the exercises a filter narrows and records, instead of applying them, the conditions
+    it sets (one per ``filter()`` or ``exclude()`` call): :meth:`ExerciseFilterSet.condition`."""
+
+    def __init__(self):
+        super().__init__(model=Exercise)
+        self.conditions: list[Q] = []
+
+    def filter(self, *args, **kwargs):
+        self.conditions.append(
+            args[0] if len(args) == 1 and not kwargs and isinstance(args[0], Q) else Q(*args, **kwargs)
+        )
+        return self
+
+    def exclude(self, *args, **kwargs):
+        self.conditions.append(~Q(*args, **kwargs))
+        return self
+
+    def distinct(self, *fields):
+        return self
+
+
 class ExerciseFilterSet(FastFilterSet):
     """The filters of ``/api/v1/exercises/`` (and ``stats/``)."""
 
     country = StatesFilter(
         method="filter_participants",
         help_text="States that took part, any of them: ISO alpha-2 or alpha-3 codes or English names, any case; "
-        "repeat the parameter or separate with commas (country=KZ,Russia).",
+        "repeat the parameter or separate with commas (country=KZ,Russia). Correlates of War and Gleditsch-Ward "
+        "codes with their prefix (cow:365, cow:RUS, gw:260) mean the states they denoted while they did.",
     )
     country_all = StatesFilter(
         method="filter_participants", help_text="States that all took part (same forms as country)."
@@ -147,7 +178,22 @@ class ExerciseFilterSet(FastFilterSet):
     )
     parent = filters.CharFilter(field_name="parent__slug", help_text="Slug of the exercise whose phases to list.")
     top_level = BooleanFilter(
-        field_name="parent", lookup_expr="isnull", help_text="true: only whole exercises, no phases."
+        field_name="parent",
+        lookup_expr="isnull",
+        help_text="true: only whole exercises, each matched on its own row; false: only phases. Makes phases "
+        "rows of their own (as phases=rows).",
+    )
+    phases = filters.ChoiceFilter(
+        choices=[
+            ("whole", "Whole exercises, each with its phases, counted once"),
+            ("rows", "Exercises and phases, each a row of its own"),
+        ],
+        method="choose_rows",
+        help_text="whole (the default): each row is a whole exercise; a condition on its parts (participants, "
+        "places, episodes, sources, claims) is met by its own or its phases' (matched_phases say which phases), one "
+        "on its own fields (year, dates, troops, counts) by its own row; a phase is never a row, and its troops never "
+        "add to its parent's. rows: phases are rows of their own, each matched on its own row (parent= and "
+        "top_level= imply it).",
     )
     source = SourcesFilter(
         method="filter_source",
@@ -170,6 +216,31 @@ class ExerciseFilterSet(FastFilterSet):
         "separated with commas (disputed=participants,dates): disputed on at least one of them. One of: true, "
         "false, " + ", ".join(Exercise.DISPUTABLE) + ".",
     )
+    vd_notification = BooleanFilter(
+        method="filter_vd_notification",
+        help_text="true: a whole-exercise troop claim is at or above the Vienna Document's 9,000 for prior "
+        f"notification ({vienna.SOURCE}): by its low end, so 'at least 9,000' and '9,000-12,000' are, 'up to "
+        "15,000' is not; false: none is (exercises without figures included). Whatever the zone (vd_zone).",
+    )
+    vd_observation = BooleanFilter(
+        method="filter_vd_observation",
+        help_text=f"true: a whole-exercise troop claim is at or above 13,000, from which the Vienna Document "
+        f"({vienna.SOURCE}) invites observers (counted as vd_notification counts); false: none is.",
+    )
+    vd_declared_below_reported_above = BooleanFilter(
+        method="filter_vd_declared_below_reported_above",
+        help_text="true: a whole-exercise figure declared by a government is under 13,000 (its high end) while "
+        f"another whole-exercise claim, of any basis or source, is at or above it ({vienna.SOURCE}'s threshold "
+        "for observation); false: not so.",
+    )
+    vd_zone = BooleanFilter(
+        method="filter_vd_zone",
+        help_text=f"true: held, at least in part, in the Vienna Document's zone of application ({vienna.SOURCE}: "
+        "Europe, Russia west of 60 E, the South Caucasus, Turkey and the five Central Asian states), by its "
+        "places or, with no place recorded, by participants all lying wholly inside; false: every place outside, "
+        "or with none, every participant wholly outside. Undetermined exercises (a place without a state, in "
+        "Russia without coordinates, mixed participants) match neither.",
+    )
     search = SearchFilter(
         method="filter_search",
         help_text="Words (all of them, any case) in the name, series, alternative names, purpose, description, "
@@ -184,6 +255,60 @@ class ExerciseFilterSet(FastFilterSet):
         model = Exercise
         fields = []
 
+    # -- Whole exercises and their phases ---------------------------------------------------------------
+    # The policy (README, "Whole exercises and their phases"): by default every row is a whole exercise
+    # (one without a parent). A condition on an exercise's parts (participants, places, episodes,
+    # sources, memberships, troop claims, alternative names) holds for a whole exercise when it or one of
+    # its phases has such a part ("Kazakhstan took part" when it took part in one phase), and a negative
+    # one ("no participant outside NATO") when neither it nor any phase has; a condition on the
+    # exercise's own fields (year, dates, series, domains, troop and source counts, disputes) reads the
+    # whole exercise's own row: a phase's figure never stands in for the whole's. ``phases=rows`` (or
+    # ``parent=``, ``top_level=``) makes every phase a row of its own, matched on its own row. All of it
+    # is in :meth:`related`, the one place conditions on parts are written.
+    WHOLE, ROWS = "whole", "rows"
+    #: Parameters that choose rows rather than test them; they make phases rows of their own.
+    CHOOSE_ROWS = ("parent", "top_level")
+
+    @property
+    def whole_exercises(self) -> bool:
+        """Whether the rows are whole exercises (the default), not exercises and phases alike."""
+        data = self.form.cleaned_data
+        return data.get("phases") != self.ROWS and all(data.get(name) in (None, "") for name in self.CHOOSE_ROWS)
+
+    def choose_rows(self, queryset, name, value):
+        return queryset  # read by filter_queryset() and related()
+
+    def filter_queryset(self, queryset):
+        """The filtered rows: whole exercises unless phases are asked for as rows. ``parts`` keeps the
+        related rows the conditions read, for the selectors to tell which phases matched
+        (:meth:`through_phase`)."""
+        self.parts = []
+        if self.whole_exercises:
+            queryset = queryset.filter(parent__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def condition(self, name: str, value) -> Q:
+        """What parameter ``name`` with the (cleaned) ``value`` means, as one condition on the rows this
+        FilterSet lists: for the statistics' series that count by a parameter (``stats/?by=membership``).
+        Related rows are read in the IN form."""
+        recorded = Conditions()
+        self.filters[name].filter(recorded, value)
+        return Q(*recorded.conditions)
+
+    def through_phase(self) -> Q | None:
+        """A phase through which its exercise met a condition of the request: the phase has a part the
+        condition reads, its parent has none. None without conditions on parts. Call after filtering."""
+        parts = getattr(self, "parts", [])
+        if not parts:
+            return None
+        return Q.create(
+            [
+                Exists(rows.filter(exercise=OuterRef("pk"))) & ~Exists(rows.filter(exercise=OuterRef("parent_id")))
+                for rows in parts
+            ],
+            connector=Q.OR,
+        )
+
     #: How a condition on related rows is written (see :meth:`related`). The selectors choose it for
     #: each query they run (exercises.selectors); a FilterSet used alone writes ``IN``.
     EXISTS, IN = "exists", "in"
@@ -193,9 +318,15 @@ class ExerciseFilterSet(FastFilterSet):
         """Exercises that some of ``rows`` (which have an ``exercise`` column) belong to: a correlated
         ``EXISTS`` (the database can walk the exercises in the order asked for and stop after a page),
         or ``id IN (...)`` (the matching ids collected from the related table's index: best for counting
-        and for rare matches)."""
+        and for rare matches). For whole exercises, rows of their phases count as theirs."""
+        whole = self.whole_exercises
+        if whole and hasattr(self, "parts"):
+            self.parts.append(rows)
         if self.related_form == self.EXISTS:
-            return Q(Exists(rows.filter(exercise=OuterRef("pk"))))
+            condition = Q(Exists(rows.filter(exercise=OuterRef("pk"))))
+            return condition | Q(Exists(rows.filter(exercise__parent=OuterRef("pk")))) if whole else condition
+        if whole:
+            return Q(pk__in=rows.values(whole=Coalesce("exercise__parent_id", "exercise_id")))
         return Q(pk__in=rows.values("exercise_id"))
 
     def filtered(self, form: str, queryset=None):
@@ -297,9 +428,25 @@ class ExerciseFilterSet(FastFilterSet):
 
     def filter_disputed(self, queryset, name, value):
         disputed, fields = value
-        if disputed:
-            return queryset.filter(Q.create([(f"disputed_{field}", True) for field in fields], connector=Q.OR))
-        return queryset.filter(**{f"disputed_{field}": False for field in fields})
+        any_disputed = Q.create([(f"disputed_{field}", True) for field in fields], connector=Q.OR)
+        # "Not disputed" is the negation of "disputed": for a whole exercise, on none of its phases either.
+        return queryset.filter(any_disputed) if disputed else queryset.exclude(any_disputed)
+
+    def filter_vd_notification(self, queryset, name, value):
+        condition = vienna.at_or_above_notification(self.related)
+        return queryset.filter(condition if value else ~condition)
+
+    def filter_vd_observation(self, queryset, name, value):
+        condition = vienna.at_or_above_observation(self.related)
+        return queryset.filter(condition if value else ~condition)
+
+    def filter_vd_declared_below_reported_above(self, queryset, name, value):
+        condition = vienna.declared_below_reported_above(self.related)
+        return queryset.filter(condition if value else ~condition)
+
+    def filter_vd_zone(self, queryset, name, value):
+        # Not a negation: undetermined exercises are neither in nor outside.
+        return queryset.filter(vienna.in_zone(self.related) if value else vienna.outside_zone(self.related))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value, self.related)

@@ -6,12 +6,29 @@ from django_filters import rest_framework as filters
 from exercises import models
 from exercises.choices import ThreatType
 from exercises.filtersets.filters import BooleanFilter, FastFilterSet, MultiValueFilter, StatesFilter
+from exercises.models import state_condition
+
+
+class ExerciseFilter(filters.CharFilter):
+    """The parts of one exercise, by its slug: a whole exercise's parts include its phases' (each part's
+    ``exercise`` names the phase it belongs to)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", "Slug of the exercise; for a whole exercise, its phases' are included (their exercise says)."
+        )
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return qs.filter(Q(exercise__slug=value) | Q(exercise__parent__slug=value))
 
 
 class ExercisePartFilterSet(FastFilterSet):
     """``participations/`` and ``troop-figures/``: the parts of one exercise."""
 
-    exercise = filters.CharFilter(field_name="exercise__slug", help_text="Slug of the exercise.")
+    exercise = ExerciseFilter()
 
 
 class StateFilterSet(FastFilterSet):
@@ -38,11 +55,15 @@ class LocationFilterSet(FastFilterSet):
         fields = []
 
     def filter_state(self, queryset, name, value):
-        return queryset.filter(state__in=value)
+        return queryset.filter(state_condition(value, "state"))  # a place has no date: any state a code denoted
+
+
+#: An episode's time is its exercise's: a code's period must overlap the exercise's span.
+EXERCISE_SPAN = ("exercise__span_start", "exercise__span_end")
 
 
 class ScenarioFilterSet(FastFilterSet):
-    exercise = filters.CharFilter(field_name="exercise__slug", help_text="Slug of the exercise.")
+    exercise = ExerciseFilter()
     threat = MultiValueFilter(
         field_name="threat_type",
         lookup_expr="in",
@@ -57,7 +78,7 @@ class ScenarioFilterSet(FastFilterSet):
         fields = []
 
     def filter_country(self, queryset, name, value):
-        return queryset.filter(states__in=value).distinct()
+        return queryset.filter(state_condition(value, "states", EXERCISE_SPAN)).distinct()
 
     def filter_adversary(self, queryset, name, value):
-        return queryset.filter(adversary_state__in=value)
+        return queryset.filter(state_condition(value, "adversary_state", EXERCISE_SPAN))

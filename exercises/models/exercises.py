@@ -237,6 +237,12 @@ class Exercise(models.Model):
                 errors["end_date"] = "The exercise cannot end before it starts."
         if self.pk and self.parent_id == self.pk:
             errors["parent"] = "An exercise cannot be a phase of itself."
+        elif self.parent_id:
+            # One level of phases: lists and statistics count a whole exercise with its phases once.
+            if self.parent.parent_id:
+                errors["parent"] = "A phase belongs to a whole exercise, not to another phase."
+            elif self.pk and Exercise.objects.filter(parent_id=self.pk).exists():
+                errors["parent"] = "An exercise with phases of its own cannot be a phase."
         # The year as saving will derive it: from the dates, else as given.
         year = dates.span(self.start_date, self.end_date, self.end_precision, self.year)[0]
         if year is not None and not YEAR_MIN <= year <= YEAR_MAX:

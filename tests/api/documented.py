@@ -18,8 +18,9 @@ LIST_ROW = [
     "sources",
     "source_count",
     "disputed",
+    "matched_phases",
     "url",
 ]
 
-#: The CSV export's columns, in order: the row and the parent.
-CSV_COLUMNS = [*LIST_ROW[:-1], "parent", "url"]
+#: The CSV export's columns, in order: the row, with the parent before matched_phases.
+CSV_COLUMNS = [*LIST_ROW[:-2], "parent", "matched_phases", "url"]

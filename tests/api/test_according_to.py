@@ -148,4 +148,4 @@ def test_schema_documents_according_to_disputed_and_curated_from(api_client):
     assert {"according_to", "disputed", "curated_from", "source_count"} <= set(detail_)
     assert list(schemas["AccordingTo"]["properties"]) == ["name", "dates", "participants", "places", "troops"]
     assert list(schemas["Disputed"]["properties"]) == list(Exercise.DISPUTABLE)
-    assert "sources" in schemas["Participation"]["properties"]
+    assert "sources" in schemas["ParticipationInWhole"]["properties"]

@@ -22,11 +22,24 @@ def test_json_is_the_default(api_client):
     assert api_client.get(URL)["Content-Type"] == "application/json"
 
 
-def test_csv_has_the_documented_columns_and_one_row_per_exercise(api_client):
+def test_csv_has_the_documented_columns_and_one_row_per_whole_exercise(api_client):
     response = api_client.get(URL, {"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(body(response))))
     assert list(rows[0]) == CSV_COLUMNS
+    assert sorted(row["slug"] for row in rows) == ["csto-exercises-2010", "russia-belarus-2011", "tsentr-2011"]
+
+
+def test_csv_has_a_row_per_phase_when_asked(api_client):
+    response = api_client.get(URL, {"format": "csv", "phases": "rows"})
+    rows = list(csv.DictReader(io.StringIO(body(response))))
     assert len(rows) == 5
+    assert {row["parent"] for row in rows} == {"", "tsentr-2011"}
+
+
+def test_csv_names_the_phases_through_which_an_exercise_matched(api_client):
+    response = api_client.get(URL, {"format": "csv", "threat": "air_attack"})
+    [row] = csv.DictReader(io.StringIO(body(response)))
+    assert (row["slug"], row["matched_phases"]) == ("tsentr-2011", "tsentr-2011-kazakhstan")
 
 
 def test_csv_is_streamed_as_an_attachment(api_client):
@@ -52,17 +65,30 @@ def test_csv_is_filtered_and_flat(api_client):
 
 def test_csv_export_is_not_paginated(api_client):
     response = api_client.get(URL, {"format": "csv", "page_size": 1})
-    assert len(list(csv.DictReader(io.StringIO(body(response))))) == 5
+    assert len(list(csv.DictReader(io.StringIO(body(response))))) == 3
 
 
 def test_geojson_has_a_point_per_exercise_location(api_client):
-    response = api_client.get(URL, {"format": "geojson", "country": "KG", "role": "host"})
+    response = api_client.get(URL, {"format": "geojson", "country": "KG", "role": "host", "phases": "rows"})
     data = json.loads(body(response))
     assert data["type"] == "FeatureCollection"
     [feature] = data["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [74.59, 42.87]}
     assert feature["properties"]["slug"] == "tsentr-2011-kyrgyzstan"
     assert feature["properties"]["participants"] == ["KGZ", "RUS"]
+
+
+def test_geojson_of_a_whole_exercise_has_its_phases_places(api_client):
+    response = api_client.get(URL, {"format": "geojson", "country": "KG", "role": "host"})
+    features = json.loads(body(response))["features"]
+    assert {feature["properties"]["slug"] for feature in features} == {"tsentr-2011"}
+    assert {feature["properties"]["location"] for feature in features} == {
+        "Caspian Sea",
+        "Karaganda region",
+        "Mangistau region",
+        "Valley near Bishkek",
+    }
+    assert features[0]["properties"]["matched_phases"] == ["tsentr-2011-kyrgyzstan"]
 
 
 def test_geojson_by_accept_header(api_client):

@@ -114,7 +114,12 @@ def calls(records, editor) -> dict[tuple[str, str], list[Call]]:
     ]
     exercise = f"{v}/exercises/{{}}/"
     return {
-        ("get", f"{v}/exercises/"): list_calls(f"{v}/exercises/", geo=True),
+        ("get", f"{v}/exercises/"): [
+            *list_calls(f"{v}/exercises/", geo=True),
+            Call("get", f"{v}/exercises/", 200, {"format": "csv", "codes": ["cow", "gw"], "country": "cow:365"}),
+            Call("get", f"{v}/exercises/", 400, {"codes": "cow"}),
+            Call("get", f"{v}/exercises/", 400, {"country": "gw:999"}),
+        ],
         ("post", f"{v}/exercises/"): [
             Call("post", f"{v}/exercises/", 201, body={"slug": "new-one", "name": "New one", "parent": "top-level"}),
             Call("post", f"{v}/exercises/", 400, body={"slug": "bad one", "start": "2011-13"}),
@@ -159,6 +164,7 @@ def calls(records, editor) -> dict[tuple[str, str], list[Call]]:
         ("get", f"{v}/stats/"): [
             Call("get", f"{v}/stats/", 200),
             Call("get", f"{v}/stats/", 200, {"by": ["year", "state"]}),
+            Call("get", f"{v}/stats/", 200, {"by": "vienna"}),
             Call("get", f"{v}/stats/", 400, {"by": "weather"}),
         ],
         ("post", f"{v}/auth/token/"): [

@@ -63,7 +63,7 @@ def test_stats_series_are_an_exploded_array_of_the_series(schema):
     parameter = query_parameter(schema, "/api/v1/stats/", "by")
     assert parameter["schema"] == {
         "type": "array",
-        "items": {"type": "string", "enum": ["organisation", "state", "year"]},
+        "items": {"type": "string", "enum": ["membership", "organisation", "state", "vienna", "year"]},
     }
     assert (parameter["style"], parameter["explode"]) == ("form", True)
 
@@ -121,7 +121,12 @@ def test_source_url_is_a_uri_or_empty(schema):
 
 @pytest.mark.parametrize(
     ("component", "field"),
-    [("ExerciseDetail", "parent"), ("Scenario", "adversary_state"), ("TroopFigure", "state")],
+    [
+        ("ExerciseDetail", "parent"),
+        ("ScenarioInWhole", "adversary_state"),
+        ("TroopFigureInWhole", "state"),
+        ("ScenarioInWhole", "phase"),
+    ],
 )
 def test_nullable_references_accept_null_and_the_record(schema, component, field):
     declared = schema["components"]["schemas"][component]["properties"][field]

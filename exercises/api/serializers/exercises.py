@@ -8,7 +8,7 @@ from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from exercises import selectors
+from exercises import selectors, vienna
 from exercises.api import formats
 from exercises.api.serializers.common import (
     CitationSerializer,
@@ -218,6 +218,34 @@ def _disputed_fields() -> dict:
 DisputedSerializer = type("DisputedSerializer", (serializers.Serializer,), _disputed_fields())
 
 
+class ViennaDocumentSerializer(serializers.Serializer):
+    """The exercise against the Vienna Document 2011's thresholds and zone of application (the rules:
+    exercises.vienna, README "Vienna Document thresholds"). Only whole-exercise claims count."""
+
+    source = serializers.CharField(help_text=f"Key of the source the thresholds are taken from ({vienna.SOURCE}).")
+    notification = serializers.BooleanField(
+        help_text="A whole-exercise claim is at or above 9,000 (prior notification), by its low end: 'up to' never is."
+    )
+    observation = serializers.BooleanField(help_text="A whole-exercise claim is at or above 13,000 (observation).")
+    declared_below_reported_above = serializers.BooleanField(
+        help_text="A declared whole-exercise figure is under 13,000 (its high end) and another claim is at or above it."
+    )
+    zone = serializers.BooleanField(
+        allow_null=True,
+        help_text="In the zone of application (at least in part), outside it, or null: undetermined (a place "
+        "without a state, in Russia without coordinates; with no place, participants not all wholly inside or "
+        "all wholly outside).",
+    )
+    highest_claim = serializers.IntegerField(
+        allow_null=True, help_text="The highest low end of the whole-exercise claims; null if none gives one."
+    )
+    declared = serializers.IntegerField(
+        allow_null=True,
+        help_text="The lowest whole-exercise figure declared by a government, by its high end ('at least N': N); "
+        "null if none.",
+    )
+
+
 ExerciseListSerializer = formats.row_serializer()
 
 #: What an exercise says of itself beyond the list row: read in its detail, written by editors.
@@ -256,6 +284,44 @@ RowFields = type(
 )
 
 
+PHASE_HELP = "The phase this belongs to; null: the exercise's own."
+
+
+class PartsOfWhole(serializers.Field):
+    """An exercise's parts of one kind (``relation``), then each of its phases' (in the order of its
+    phases), each marked with the phase it belongs to: what the whole exercise holds. Reads prefetched
+    parts only (views.ExerciseViewSet.part_lookups)."""
+
+    def __init__(self, serializer_class: type[serializers.Serializer], relation: str, **kwargs):
+        self.serializer_class, self.relation = serializer_class, relation
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, exercise):
+        owners = [(exercise, None)]
+        owners += [(phase, ExerciseRefSerializer(phase, context=self.context).data) for phase in exercise.phases.all()]
+        parts = []
+        for owner, phase in owners:
+            records = getattr(owner, self.relation).all()
+            parts += [
+                {**part, "phase": phase}
+                for part in self.serializer_class(records, many=True, context=self.context).data
+            ]
+        return parts
+
+
+def parts_of_whole(serializer_class: type[serializers.Serializer], relation: str) -> PartsOfWhole:
+    """A :class:`PartsOfWhole` field, documented as a list of ``serializer_class`` records with ``phase``."""
+    name = serializer_class.__name__.removesuffix("Serializer") + "InWholeSerializer"
+    marked = type(
+        name,
+        (serializer_class,),
+        {"phase": ExerciseRefSerializer(read_only=True, allow_null=True, help_text=PHASE_HELP)},
+    )
+    marked.Meta = type("Meta", (serializer_class.Meta,), {"fields": [*serializer_class.Meta.fields, "phase"]})
+    field_class = extend_schema_field(marked(many=True))(type(f"{name}Field", (PartsOfWhole,), {}))
+    return field_class(serializer_class, relation)
+
+
 class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
     """An exercise with everything known about it, each figure with its citations.
 
@@ -279,18 +345,19 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
     parent = ExerciseRefSerializer(read_only=True, allow_null=True)
     phases = ExerciseRefSerializer(many=True, read_only=True)
     alternative_names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    participations = ParticipationSerializer(many=True, read_only=True)
+    participations = parts_of_whole(ParticipationSerializer, "participations")
     organisations_taking_part = serializers.SerializerMethodField()
-    troop_figures = TroopFigureSerializer(many=True, read_only=True)
-    locations = LocationSerializer(many=True, read_only=True)
-    scenarios = ScenarioSerializer(many=True, read_only=True)
-    forces = ForceSerializer(many=True, read_only=True)
+    troop_figures = parts_of_whole(TroopFigureSerializer, "troop_figures")
+    locations = parts_of_whole(LocationSerializer, "locations")
+    scenarios = parts_of_whole(ScenarioSerializer, "scenarios")
+    forces = parts_of_whole(ForceSerializer, "forces")
     related = serializers.SerializerMethodField()
     external_ids = serializers.SerializerMethodField()
     citations = CitationSerializer(many=True, read_only=True)
     sources = serializers.SerializerMethodField()
     disputed = serializers.SerializerMethodField()
     according_to = serializers.SerializerMethodField()
+    vienna_document = serializers.SerializerMethodField()
     curated_from = serializers.SlugRelatedField(
         slug_field="key",
         read_only=True,
@@ -302,7 +369,7 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
     class Meta:
         model = Exercise
         fields = [
-            *(field.name for field in formats.LIST_FIELDS),
+            *(field.name for field in formats.LIST_FIELDS if field.name not in formats.LIST_ONLY),
             "alternative_names",
             "parent",
             "phases",
@@ -314,6 +381,7 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
             "participations",
             "organisations_taking_part",
             "troop_figures",
+            "vienna_document",
             "scenarios",
             "forces",
             "related",
@@ -351,6 +419,11 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
     def get_according_to(self, exercise):
         """Per field, what each source says (``selectors.according_to``)."""
         return selectors.according_to(exercise)
+
+    @extend_schema_field(ViennaDocumentSerializer)
+    def get_vienna_document(self, exercise):
+        prefetch_related_objects([exercise], *vienna.lookups())  # nothing the detail already read
+        return vienna.assess(exercise)
 
     @extend_schema_field(SourceOfExerciseSerializer(many=True))
     def get_sources(self, exercise):

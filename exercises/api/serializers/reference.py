@@ -3,13 +3,28 @@
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from exercises import vienna
 from exercises.api.serializers.common import CitationSerializer, StateBriefSerializer, detail_link
-from exercises.models import Citation, Membership, Organisation, Source, State
+from exercises.models import Citation, Membership, Organisation, Source, State, StateCode
+
+
+class StateCodeSerializer(serializers.ModelSerializer):
+    """A Correlates of War or Gleditsch-Ward code of the state, during one period (null: open)."""
+
+    class Meta:
+        model = StateCode
+        fields = ["system", "number", "letters", "name", "valid_from", "valid_to"]
 
 
 class StateSerializer(serializers.ModelSerializer):
     exercise_count = serializers.IntegerField(read_only=True)
     names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    codes = StateCodeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Its codes in the Correlates of War (cow) and Gleditsch-Ward (gw) state lists, each with the "
+        "period in which it denotes this state; filters take them as cow:365, gw:260.",
+    )
     url = detail_link("state", "code")
 
     class Meta:
@@ -25,6 +40,7 @@ class StateSerializer(serializers.ModelSerializer):
             "is_historical",
             "withdrawn",
             "names",
+            "codes",
             "exercise_count",
             "url",
         ]
@@ -141,8 +157,37 @@ class OrganisationStatSerializer(StatRowSerializer):
     acronym = serializers.CharField(allow_null=True)
 
 
+class MembershipStatSerializer(StatRowSerializer):
+    acronym = serializers.CharField()
+
+
+class ViennaYearStatSerializer(serializers.Serializer):
+    """One year of exercises against the Vienna Document's thresholds and zone (exercises.vienna)."""
+
+    year = serializers.IntegerField(allow_null=True)
+    exercises = serializers.IntegerField(help_text="Number of exercises.")
+    notification = serializers.IntegerField(help_text="How many have a whole-exercise claim at or above 9,000.")
+    observation = serializers.IntegerField(help_text="How many have a whole-exercise claim at or above 13,000.")
+    declared_below_reported_above = serializers.IntegerField(
+        help_text="How many have a declared whole-exercise figure under 13,000 and another claim at or above it."
+    )
+    in_zone = serializers.IntegerField(help_text="How many were held, at least in part, in the zone of application.")
+    outside_zone = serializers.IntegerField(
+        help_text="How many were held outside it (the rest of the year's exercises are undetermined)."
+    )
+
+
 @extend_schema_serializer(many=False)  # one object of series, though the view is a list
 class StatsSerializer(serializers.Serializer):
     per_year = YearStatSerializer(many=True, required=False)
     per_state = StateStatSerializer(many=True, required=False)
     per_organisation = OrganisationStatSerializer(many=True, required=False)
+    vienna_per_year = ViennaYearStatSerializer(
+        many=True, required=False, help_text=f"by=vienna: the Vienna Document's thresholds ({vienna.SOURCE}), per year."
+    )
+    per_membership = MembershipStatSerializer(
+        many=True,
+        required=False,
+        help_text="Per organisation with a membership history: the exercises in which a state that was a member "
+        "at the time took part (as members_of), and their troops.",
+    )

@@ -12,6 +12,7 @@ PORT ?= 8000
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/build/bench.sqlite3
 BENCH_ARGS ?= --count 100000 --seed 1 --repeat 30
 WORKERS ?= 2
+TEST_WORKERS ?= 2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +31,11 @@ run: $(STAMP)
 		|| echo "Superuser $$DJANGO_SUPERUSER_USERNAME exists already; left as it was."; fi
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## The whole suite: lint, format check, tests. On PostgreSQL, the replica tests run once more with a
+## The whole suite: lint, format check, tests, in TEST_WORKERS processes (pytest-xdist; 1 runs them in
+## this process, in order). On PostgreSQL, the replica tests run once more with a
 ## replica alias that mirrors the test database (DATABASE_REPLICA_URLS pointed at the same server).
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(PYTEST_ARGS)
 	@case "$$DATABASE_URL" in postgres*) \
 		echo "== Replica tests: reads through a replica alias mirroring the primary =="; \
 		DATABASE_REPLICA_URLS="$$DATABASE_URL" $(BIN)/python -m pytest -q tests/config/test_replicas.py;; esac

@@ -29,7 +29,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def fixtures_loaded(transactional_db):
-    """Transactional tests may start from an empty database (each one flushes it): load the fixtures."""
+    """Transactional tests may start from an empty database (each one flushes it): load the fixtures.
+
+    pytest-django runs every transactional test after every rolled-back one, so the flush never reaches
+    a test that counts on the session's fixtures. Under pytest-xdist that holds with its default
+    ``--dist load`` (each process takes tests in collection order), not with ``worksteal``."""
     call_command("loaddata", *FIXTURES, verbosity=0)
 
 

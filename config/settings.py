@@ -12,6 +12,7 @@ One module; every difference between machines comes from the environment:
 - ``API_CACHE_SECONDS``: how long anonymous API reads may be cached (``max-age``); 60 by default.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +43,18 @@ def env_number(name: str, default: float, kind: type = int, minimum: float = 0):
     if value is None or value < minimum:
         expected = "a whole number" if kind is int else "a number"
         raise ImproperlyConfigured(f"{name} must be {expected} of at least {minimum}, not {raw!r}.")
+    return value
+
+
+def env_json_object(name: str) -> dict:
+    """A JSON object from the environment (empty if unset); anything else stops the start naming it."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object ({{"bucket_name": "..."}}), not {raw!r}.')
     return value
 
 
@@ -165,10 +178,25 @@ USE_TZ = True
 # --- Static files (served by WhiteNoise from STATIC_ROOT after collectstatic) ---------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "build" / "static"
+# Data releases (exercises/releases.py): a local folder, RELEASES_ROOT (default build/releases), unless
+# RELEASES_STORAGE_BACKEND names another storage (e.g. storages.backends.s3.S3Storage, from
+# django-storages, installed separately), with its options as a JSON object in RELEASES_STORAGE_OPTIONS.
+RELEASES_STORAGE = {
+    "BACKEND": os.environ.get("RELEASES_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": env_json_object("RELEASES_STORAGE_OPTIONS"),
+}
+if RELEASES_STORAGE["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    RELEASES_STORAGE["OPTIONS"].setdefault(
+        "location", os.environ.get("RELEASES_ROOT") or BASE_DIR / "build" / "releases"
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "releases": RELEASES_STORAGE,
 }
+#: The licence the data releases are published under (a Data Package licence name, e.g. CC-BY-4.0);
+#: none is stated until it is set.
+RELEASES_LICENSE = os.environ.get("RELEASES_LICENSE", "")
 
 # --- Security (production: DEBUG off) ----------------------------------------------------------------
 # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
@@ -235,6 +263,11 @@ REST_FRAMEWORK = {
     "HTML_SELECT_CUTOFF": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# --- Changes since and deletions (exercises/models/removals.py; README) ------------------------------
+#: How long the deletions/ feed keeps what left the data; asking for older is a 410 (download a full
+#: copy). Older records are deleted by `manage.py purge_deletions` (run it daily).
+DELETIONS_RETENTION_DAYS = env_number("DELETIONS_RETENTION_DAYS", 90, minimum=1)
 
 # --- HTTP caching and CORS (exercises/api/caching.py; django-cors-headers) --------------------------
 #: max-age of successful anonymous reads (public); reads with credentials are private, no-cache.

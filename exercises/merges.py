@@ -37,7 +37,11 @@ exercise's prior values where gaps were filled, the rows moved (and their old ke
 combined or deleted (serialized, with the citations that moved), the places and the name added. Every
 row written keeps its history (django-simple-history), with the change reason "merged from <slug>".
 
-Undoing (``split``) recreates the other with its id, slug and fields, moves back what is still where the
+The other's deletion is recorded for the deletions feed as a merge (``Removal.merged_into``: the kept
+exercise's slug); rows deleted as duplicates are recorded as deleted, rows moved are not.
+
+Undoing (``split``) recreates the other with its id, slug and fields (its ``updated_at`` new, its
+deletion record and those of the rows recreated with it dropped), moves back what is still where the
 merge put it, recreates the combined and deleted rows with their ids (their citations moved back), gives
 back the old keys and flags, removes the name and the places added, reopens the pair, and restores the
 kept exercise's values that the merge filled in and no one changed since. Rows deleted since the merge
@@ -67,6 +71,7 @@ from exercises.models import (
     OrganisationParticipation,
     Participation,
     PossibleDuplicate,
+    Removal,
     Scenario,
     TroopFigure,
 )
@@ -137,6 +142,10 @@ def merge_exercises(keep: Exercise, other: Exercise, *, by: str = "", reason: st
                 f"The slug {other.slug} still answers for an exercise merged earlier: give this one another slug first."
             )
         merge = _Merge(keep, other).run()
+        # Its deletion was recorded (the deletions feed): a merge, into the kept exercise.
+        Removal.objects.filter(
+            kind=Removal.Kind.EXERCISE, object_id=merge.other_id, slug=merge.other_slug, merged_into=""
+        ).update(merged_into=keep.slug)
         merge.merged_by, merge.reason = by[:150], reason
         merge.save()
         services.refresh_derived([keep.pk])
@@ -505,7 +514,10 @@ class _Split:
             f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if getattr(f, "auto_now_add", False)
         }
         row._change_reason = self.note
-        row.save(force_insert=True)
+        row.save(force_insert=True)  # updated_at: now, so that clients fetching changes get it back
+        if type(row) in Removal.KINDS:  # back: the deletions feed no longer says it is gone
+            kind = Removal.KINDS[type(row)][0]
+            Removal.objects.filter(kind=kind, object_id=row.pk).delete()
         if stamped:  # saving stamps the time of the split: the row's own times back
             type(row)._base_manager.filter(pk=row.pk).update(**stamped)
         for name, pks in item.m2m_data.items():

@@ -198,6 +198,30 @@ def exercise_page(filterset: ExerciseFilterSet, number: int | str, size: int, co
     return page
 
 
+def exercise_keyset_page(filterset: ExerciseFilterSet, keyset_for, size: int, columns: tuple[str, ...]) -> list[dict]:
+    """Up to ``size`` filtered exercises after a cursor's position, as :func:`exercise_page` gives them (with
+    the ordering's fields too, for the next cursor): ``keyset_for(queryset)`` makes the keyset
+    (``exercises.api.pagination.Keyset``) of the request's cursor on the exercises' ordering.
+
+    No count: the form is chosen as for exports (:func:`exercise_queryset`), and the page's ids are read
+    with the keyset's condition and a LIMIT, so a late page costs what the first does. Two queries: the
+    page (its ids a subquery), the page's phases."""
+    queryset = exercise_queryset(filterset)
+    keyset = keyset_for(queryset)
+    ids = keyset.after(queryset).values("pk")[:size]
+    rows = (
+        Exercise.objects.filter(pk__in=ids)
+        .order_by(*keyset.ordering)
+        .values(*dict.fromkeys([*columns, *keyset.fields]), **_aggregates())
+    )
+    return _with_phases(_split_parts(list(rows)), filterset)
+
+
+def exercise_count(filterset: ExerciseFilterSet) -> int:
+    """How many exercises match: on the IN form without any columns, as :func:`exercise_page` counts."""
+    return filterset.filtered(IN).count()
+
+
 def exercise_chunks(filterset: ExerciseFilterSet, columns: tuple[str, ...], coordinates=False) -> Iterator[list]:
     """Every filtered exercise, :data:`CHUNK` rows at a time in id order, as :func:`exercise_page` gives
     them; ``coordinates``: with the places' latitude and longitude

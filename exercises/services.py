@@ -5,7 +5,9 @@ Every path that writes exercises calls these and repeats neither rule: the signa
 
 - ``derive_dates(exercise)``: year, span_start and span_end of an instance about to be written.
 - ``refresh_derived(ids)``: the same fields, and ``reported_troops``, recomputed in the database for a
-  set of exercises after their dates, parents or troop figures were written in bulk.
+  set of exercises after their dates, parents or troop figures were written in bulk; with
+  ``edited=True`` they (and the whole exercises they are phases of) count as edited: ``version`` and
+  ``updated_at`` move (``edited_columns``).
 - ``check_version(exercise, expected)``: optimistic locking; ``StaleVersion`` if someone else's edit
   came first.
 
@@ -29,12 +31,13 @@ How many sources attest an exercise, and where they disagree (``refresh_derived(
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from exercises import dates
 from exercises.choices import Qualifier
 from exercises.models import Citation, Exercise, ExternalIdentifier, Source, TroopFigure, normalize_name
+from exercises.models.base import DatabaseNow
 
 #: Exercises per statement when a set of them is refreshed (well under every database's parameter limit).
 BATCH = 500
@@ -102,15 +105,27 @@ def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
 DERIVED = ("dates", "phases", "troops", "sources")
 
 
-def refresh_derived(exercise_ids: Iterable[int], *, fields: Collection[str] = DERIVED, **also) -> None:
+def edited_columns() -> dict:
+    """The columns an edit of an exercise or of one of its parts sets: its edit ``version`` is raised
+    (stale forms and ETags must see it) and ``updated_at`` moves, by the database's clock."""
+    return {"version": F("version") + 1, "updated_at": DatabaseNow()}
+
+
+def refresh_derived(
+    exercise_ids: Iterable[int], *, fields: Collection[str] = DERIVED, edited: bool = False, **also
+) -> None:
     """Recompute the derived ``fields`` (of :data:`DERIVED`) of these exercises from what the database
-    holds now; only rows whose dates change are written. ``also``: more columns set in the
-    reported-troops UPDATE (an import's ``updated_at``, a ``version`` raised by an edit of a part), so a
-    refresh after a write costs no statement more.
+    holds now; only rows whose dates change are written. ``edited``: the exercises or their parts were
+    written in bulk or by a part's save, so they count as edited (:func:`edited`), and so do the whole
+    exercises they are phases of (a list row shows a whole exercise with its phases' parts).
+    ``also``: more columns set. Both go into the reported-troops UPDATE, so a refresh after a write costs
+    no statement more.
     """
     unknown = set(fields) - set(DERIVED)
     if unknown:
         raise ValueError(f"no derived fields {sorted(unknown)}; choose from {DERIVED}")
+    if edited:
+        also = edited_columns() | also
     for ids in batches(dict.fromkeys(exercise_ids)):
         if "dates" in fields:
             _refresh_dates(ids)
@@ -118,7 +133,10 @@ def refresh_derived(exercise_ids: Iterable[int], *, fields: Collection[str] = DE
             _follow_parents(ids)
         if "troops" in fields or also:
             updates = ({"reported_troops": reported_troops()} if "troops" in fields else {}) | also
-            Exercise.objects.filter(pk__in=ids).update(**updates)
+            rows = Q(pk__in=ids)
+            if edited:
+                rows |= Q(pk__in=Exercise.objects.filter(pk__in=ids, parent__isnull=False).values("parent_id"))
+            Exercise.objects.filter(rows).update(**updates)
         if "sources" in fields:
             _refresh_sources(ids)
 

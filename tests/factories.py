@@ -87,5 +87,5 @@ def empty_the_app_tables():
     for name in ["Citation", "Scenario", "Force", "TroopFigure", "Participation", "ExerciseName", "ExerciseRelation"]:
         config.get_model(name).objects.all().delete()
     Exercise.objects.filter(parent__isnull=False).delete()
-    for name in ["Exercise", "Membership", "Organisation", "Location", "StateName", "State", "Source"]:
-        config.get_model(name).objects.all().delete()
+    for name in ["Exercise", "Membership", "Organisation", "Location", "StateName", "State", "Source", "Removal"]:
+        config.get_model(name).objects.all().delete()  # Removal last: the deletions record themselves

@@ -171,3 +171,22 @@ class ExternalIdentifierAdmin(SimpleHistoryAdmin):
     list_select_related = ["exercise", "source"]
     search_fields = ["identifier", "exercise__name"]
     autocomplete_fields = ["exercise", "source"]
+
+
+@admin.register(models.Removal)
+class RemovalAdmin(admin.ModelAdmin):
+    """The deletions feed (``deletions/``), read-only: written by deletions and merges themselves."""
+
+    list_display = ["removed_at", "kind", "slug", "exercise", "merged_into", "object_id"]
+    list_filter = ["kind"]
+    search_fields = ["slug", "exercise", "merged_into"]
+    readonly_fields = [field.name for field in models.Removal._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # what a client keeping a copy relies on; purge_deletions ages it out

@@ -32,6 +32,14 @@ class PreconditionRequired(APIException):
     default_code = "precondition_required"
 
 
+class Gone(APIException):
+    """410: what was asked for existed and was removed (exercises.api.deletions says what and when)."""
+
+    status_code = 410
+    default_detail = "This was removed: see deletions/."
+    default_code = "gone"
+
+
 #: Readable reasons for the constraints a write can run into: (texts that identify the constraint in
 #: PostgreSQL's or SQLite's message, field, message).
 CONSTRAINT_MESSAGES = [

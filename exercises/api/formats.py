@@ -50,7 +50,9 @@ from exercises.choices import CodeSystem, DatePrecision
 from exercises.models.exercises import YEAR_MAX, YEAR_MIN, Exercise
 from exercises.models.geography import StateCode
 
-EXPORT_FORMATS = ("csv", "geojson")
+EXPORT_FORMATS = ("csv", "geojson", "ndjson")
+#: The NDJSON exports' media type (one compact JSON object per line).
+NDJSON = "application/x-ndjson"
 
 
 # -- Safe cells, and the file's shape ---------------------------------------------------------------------
@@ -180,6 +182,15 @@ ROW = (
         lambda: serializers.ListField(
             child=serializers.ChoiceField(Exercise.DISPUTABLE),
             help_text="The fields its sources disagree on (of " + ", ".join(Exercise.DISPUTABLE) + "); empty if none.",
+        ),
+    ),
+    Field(
+        "updated_at",
+        ("updated_at",),
+        lambda row: serializers.DateTimeField().to_representation(row["updated_at"]),
+        lambda: serializers.DateTimeField(
+            help_text="When it, one of its parts or one of its phases' parts last changed (the database's clock, "
+            "UTC): what updated_since= compares."
         ),
     ),
     column(
@@ -456,6 +467,23 @@ def point(record: dict) -> dict | None:
     }
 
 
+def ndjson_lines(rows: Iterable[dict]) -> bytes:
+    """Rows as NDJSON: each one compact JSON object (as the JSON list writes it) ending in a newline."""
+    return b"".join(orjson.dumps(row, default=_to_json) + b"\n" for row in rows)
+
+
+def ndjson_chunks(chunks: Iterable[list[dict]], request) -> Iterator[bytes]:
+    """The exercise list as NDJSON, one piece per chunk: the JSON list's compact rows (:func:`compact`)."""
+    for chunk in chunks:
+        yield ndjson_lines(compact(chunk, request))
+
+
+def record_ndjson_chunks(batches: Iterable[list[dict]]) -> Iterator[bytes]:
+    """Records (serialized, a batch at a time) as NDJSON, one piece per batch."""
+    for batch in batches:
+        yield ndjson_lines(batch)
+
+
 def record_geojson_chunks(batches: Iterable[list[dict]]) -> Iterator[str]:
     """A FeatureCollection of the located records (serialized, a batch at a time), streamed."""
     yield '{"type":"FeatureCollection","features":['
@@ -527,6 +555,18 @@ class GeoJSONRenderer(BaseRenderer):
             _name_the_file(renderer_context or {}, self.format)
         features = [feature for feature in map(point, rows or []) if feature is not None]
         return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, default=str)
+
+
+class NDJSONRenderer(BaseRenderer):
+    """Renders a record (or a list, or a page's ``results``) as NDJSON: one compact JSON object a line.
+    Lists are streamed whole by the views (``ExportMixin``, ``ExerciseViewSet.export``)."""
+
+    media_type = NDJSON
+    format = "ndjson"
+    charset = None  # JSON is UTF-8 (RFC 8259)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return ndjson_lines(records(data))
 
 
 class FastJSONRenderer(JSONRenderer):

@@ -1,8 +1,11 @@
 """What every endpoint does alike: strict query parameters, JSON errors, exports that are not paged."""
 
+import copy
+
 from django.http import Http404, StreamingHttpResponse
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from exercises import filtersets
 from exercises.api import formats
@@ -30,7 +33,7 @@ class StrictQueryMixin:
                 allowed |= set(filterset_class.base_filters)
             paginator = getattr(self, "paginator", None)
             if paginator is not None:
-                allowed |= {paginator.page_query_param, paginator.page_size_query_param}
+                allowed |= paginator.query_params()
         return allowed
 
     def repeatable_query_params(self) -> set[str]:
@@ -95,9 +98,9 @@ class StrictQueryMixin:
 
 
 class ExportMixin:
-    """A list's exports (CSV, and GeoJSON where the endpoint has it) are the whole filtered result set,
-    not a page: streamed a batch at a time, as an attachment named for the endpoint
-    (``formats.attachment``). A bad ``page`` or ``page_size`` is refused all the same."""
+    """A list's exports (CSV, NDJSON, and GeoJSON where the endpoint has it) are the whole filtered result
+    set, not a page: streamed a batch at a time, as an attachment named for the endpoint
+    (``formats.attachment``). A bad ``page``, ``page_size`` or ``cursor`` is refused all the same."""
 
     def list(self, request, *args, **kwargs):
         export = request.accepted_renderer.format
@@ -105,13 +108,29 @@ class ExportMixin:
             return super().list(request, *args, **kwargs)
         self.paginator.check_params(request)
         queryset = self.filter_queryset(self.get_queryset())  # a bad filter is a 400 before any row
-        batches = (self.get_serializer(batch, many=True).data for batch in formats.batches(queryset))
+        context = self.get_serializer_context()
+        if export == "ndjson":  # its lines are the JSON list's rows, links included
+            context["request"] = without_format(request)
+        batches = (self.get_serializer(batch, many=True, context=context).data for batch in formats.batches(queryset))
         if export == "csv":
             columns = formats.csv_columns(self.get_serializer())
             body = formats.record_csv_chunks(columns, batches, formats.wants_bom(request))
             content_type = "text/csv; charset=utf-8"
+        elif export == "ndjson":
+            body, content_type = formats.record_ndjson_chunks(batches), formats.NDJSON
         else:
             body, content_type = formats.record_geojson_chunks(batches), "application/geo+json"
         response = StreamingHttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = formats.attachment(self, export)
         return response
+
+
+def without_format(request):
+    """The request as the JSON list reads it: without the ``format`` parameter, which the links DRF builds
+    would otherwise carry (``states/KZ/?format=ndjson``)."""
+    plain = copy.copy(request._request)
+    plain.GET = plain.GET.copy()
+    plain.GET.pop(api_settings.URL_FORMAT_OVERRIDE, None)
+    wrapped = copy.copy(request)
+    wrapped._request = plain
+    return wrapped

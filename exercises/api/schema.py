@@ -5,12 +5,12 @@ class adds what a client also meets:
 
 - the error responses each operation can give (400, 401, 403, 404, 412, 415, 428, 429), with their
   JSON bodies: ``{"detail": ...}``, or for a 400 an object naming each field or parameter at fault;
-- the real bodies of the exports: CSV is text with a header row, GeoJSON a FeatureCollection (not the
-  JSON page's schema under another media type);
+- the real bodies of the exports: CSV is text with a header row, NDJSON text of one JSON object a
+  line, GeoJSON a FeatureCollection (not the JSON page's schema under another media type);
 - conditional reads (If-None-Match, 304, the ETag and Cache-Control of every read; 406 when no format
   the Accept header takes is offered);
 - the ``format`` query parameter with every value the server takes (``json``, ``api`` for the
-  browsable HTML page, ``csv``, ``geojson``) where an endpoint has several, and the HTML body;
+  browsable HTML page, ``csv``, ``geojson``, ``ndjson``) where an endpoint has several, and the HTML body;
 - the truth about each field where drf-spectacular's defaults say less: every field a response always
   carries is required; a null reference is a ``oneOf`` of the record and ``NullEnum`` (OpenAPI 3.0's
   ``nullable`` beside a ``$ref`` means nothing, so strict validators refused ``parent: null``); a
@@ -85,7 +85,12 @@ FEATURE_COLLECTION = {
     },
     "required": ["type", "features"],
 }
-EXPORT_BODIES = {"text/csv": CSV, "application/geo+json": FEATURE_COLLECTION}
+NDJSON = {
+    "type": "string",
+    "description": "NDJSON (UTF-8): one compact JSON object per line, each ending in a newline; a list's "
+    "lines are the records its JSON pages give, every matching one.",
+}
+EXPORT_BODIES = {"text/csv": CSV, "application/geo+json": FEATURE_COLLECTION, "application/x-ndjson": NDJSON}
 BROWSABLE = BrowsableAPIRenderer.format
 HTML = {"type": "string", "description": "The browsable API's HTML page (`format=api`), for people to read."}
 #: drf-spectacular's own component for "null" (it uses it for nullable choices): the second branch of a
@@ -271,6 +276,17 @@ class AutoSchema(openapi.AutoSchema):
                         "streamed exports have none. Send it in If-None-Match for a 304.",
                     )
                 )
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            parameters.append(
+                OpenApiParameter(
+                    "Link",
+                    str,
+                    OpenApiParameter.HEADER,
+                    response=[200],
+                    description="The next and previous pages' addresses, as in the body (RFC 8288): "
+                    '`<https://...>; rel="next"`. Not on exports.',
+                )
+            )
         formats = self.formats()
         if self.method == "GET" and len(formats) > 1:
             parameters.append(
@@ -279,7 +295,8 @@ class AutoSchema(openapi.AutoSchema):
                     str,
                     enum=formats,
                     description="The body's format, instead of the Accept header: `api` is the browsable HTML "
-                    "page. CSV and GeoJSON exports of a list hold every matching record (not a page).",
+                    "page. CSV, NDJSON and GeoJSON exports of a list hold every matching record (not a page), "
+                    "streamed.",
                 )
             )
         return parameters

@@ -13,14 +13,14 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from exercises import filtersets, merges, models, selectors, services, vienna
-from exercises.api import caching, formats, serializers
+from exercises.api import caching, deletions, formats, serializers
 from exercises.api.errors import PreconditionFailed, PreconditionRequired
-from exercises.api.formats import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer
+from exercises.api.formats import EXPORT_FORMATS, CSVRenderer, FastJSONRenderer, GeoJSONRenderer, NDJSONRenderer
 from exercises.api.mixins import ExportMixin, StrictQueryMixin
 from exercises.choices import CodeSystem
 from exercises.filtersets.fields import CodeSystemsField
 
-READ_RENDERERS = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+READ_RENDERERS = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
 GEO_RENDERERS = [*READ_RENDERERS, GeoJSONRenderer]
 
 
@@ -81,6 +81,7 @@ CODES = OpenApiParameter(
             301: OpenApiResponse(
                 description="The slug was merged into another exercise: `Location` is that exercise's address."
             ),
+            410: OpenApiResponse(description="The exercise was deleted (deletions/ lists it)."),
         },
     ),
     create=extend_schema(parameters=[etag_header(201)]),
@@ -176,8 +177,8 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return serializers.ExerciseWriteSerializer
 
     def list(self, request, *args, **kwargs):
-        """JSON pages (and the browsable page, which shows that JSON), CSV and GeoJSON: the compact rows
-        of formats.ROW, read by the selectors."""
+        """JSON pages, by number or by cursor (and the browsable page, which shows that JSON), CSV, NDJSON
+        and GeoJSON: the compact rows of formats.ROW, read by the selectors."""
         filterset = self.valid_filterset(request)
         systems = self.code_systems(request)
         export = request.accepted_renderer.format
@@ -185,7 +186,10 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             self.paginator.check_params(request)
             return self.export(filterset, export, systems)
         rows = self.paginator.paginate_selected(
-            request, lambda number, size: selectors.exercise_page(filterset, number, size, formats.ROW_COLUMNS)
+            request,
+            lambda number, size: selectors.exercise_page(filterset, number, size, formats.ROW_COLUMNS),
+            lambda keyset_for, size: selectors.exercise_keyset_page(filterset, keyset_for, size, formats.ROW_COLUMNS),
+            lambda: selectors.exercise_count(filterset),
         )
         return self.paginator.get_paginated_response(list(formats.compact(rows, request)))
 
@@ -195,6 +199,9 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             response = StreamingHttpResponse(
                 formats.csv_chunks(chunks, self.request, systems), content_type="text/csv; charset=utf-8"
             )
+        elif export == "ndjson":
+            chunks = selectors.exercise_chunks(filterset, formats.ROW_COLUMNS)
+            response = StreamingHttpResponse(formats.ndjson_chunks(chunks, self.request), content_type=formats.NDJSON)
         else:
             chunks = selectors.exercise_chunks(filterset, formats.ROW_COLUMNS, coordinates=True)
             response = StreamingHttpResponse(
@@ -205,13 +212,14 @@ class ExerciseViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         """The exercise; a slug merged into another answers 301 with the kept exercise's address (the
-        query string kept). Writes to a merged slug stay 404: a write must name the exercise it changes."""
+        query string kept), a deleted one 410. Writes to a merged slug stay 404: a write must name the
+        exercise it changes."""
         try:
             response = super().retrieve(request, *args, **kwargs)
         except Http404:
             kept = merges.resolve_merged(kwargs["slug"])
             if kept is None:
-                raise
+                raise deletions.exercise_gone(kwargs["slug"]) or NotFound() from None
             location = reverse(
                 "exercises-api:exercise-detail",
                 kwargs={"slug": kept.slug, **({"format": kwargs["format"]} if kwargs.get("format") else {})},
@@ -351,6 +359,7 @@ class OrganisationViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelV
         )
     )
     serializer_class = serializers.OrganisationSerializer
+    filterset_class = filtersets.OrganisationFilterSet
     lookup_field = "acronym"
     lookup_value_regex = "[^/]+"
     renderer_classes = READ_RENDERERS
@@ -392,6 +401,7 @@ class SourceViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
     """The register of sources; a source's detail lists every fact it supports."""
 
     queryset = models.Source.objects.annotate(citation_count=Count("citations")).order_by("key")
+    filterset_class = filtersets.SourceFilterSet
     lookup_field = "key"
     renderer_classes = READ_RENDERERS
 
@@ -424,6 +434,32 @@ class SourceViewSet(StrictQueryMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
                 Prefetch("citations", queryset=models.Citation.objects.select_related(*targets).order_by("pk"))
             )
         return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: serializers.RemovalSerializer(many=True),
+            410: OpenApiResponse(description="updated_since is older than the feed keeps: download a full copy."),
+        }
+    )
+)
+class DeletionViewSet(StrictQueryMixin, ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """What left the data: rows of the list endpoints deleted, and exercises merged into another (with
+    the slug they went into), oldest first. A client keeping a copy asks the lists and this feed with
+    the same updated_since= (the time of its last run), upserts what the lists give and drops what this
+    gives. Kept DELETIONS_RETENTION_DAYS: from before that, 410 (download a full copy)."""
+
+    queryset = models.Removal.objects.order_by("removed_at", "id")
+    serializer_class = serializers.RemovalSerializer
+    filterset_class = filtersets.DeletionFilterSet
+    renderer_classes = READ_RENDERERS
+
+    def list(self, request, *args, **kwargs):
+        expired = deletions.feed_expired(self.valid_filterset(request).form.cleaned_data.get("updated_since"))
+        if expired is not None:
+            raise expired
+        return super().list(request, *args, **kwargs)
 
 
 # -- Statistics --------------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from exercises.choices import MembershipStatus, Role, ThreatType
 from exercises.filtersets.filters import (
     BBoxFilter,
     BooleanFilter,
+    ChangesSinceFilterSet,
     CountFilter,
     DisputedFilter,
-    FastFilterSet,
     LocationsFilter,
     MultiValueFilter,
     NullsLastOrderingFilter,
@@ -102,8 +102,9 @@ class Conditions(ExerciseQuerySet):
         return self
 
 
-class ExerciseFilterSet(FastFilterSet):
-    """The filters of ``/api/v1/exercises/`` (and ``stats/``)."""
+class ExerciseFilterSet(ChangesSinceFilterSet):
+    """The filters of ``/api/v1/exercises/`` (and ``stats/``). ``updated_since`` reads the exercise's own
+    row, which the receivers on its parts and its phases' keep moving (``services.edited_columns``)."""
 
     country = StatesFilter(
         method="filter_participants",
@@ -247,8 +248,15 @@ class ExerciseFilterSet(FastFilterSet):
         "episodes or place names.",
     )
     ordering = NullsLastOrderingFilter(
-        fields=[("span_start", "start_date"), ("year", "year"), ("reported_troops", "troops"), ("name", "name")],
-        help_text="start_date, year, troops or name; prefix - for descending; several separated by commas.",
+        fields=[
+            ("span_start", "start_date"),
+            ("year", "year"),
+            ("reported_troops", "troops"),
+            ("name", "name"),
+            ("updated_at", "updated_at"),
+        ],
+        help_text="start_date, year, troops, name or updated_at (a copy kept in step pages through the changes in "
+        "the order they were made); prefix - for descending; several separated by commas.",
     )
 
     class Meta:

@@ -5,9 +5,13 @@ parameter (the REST backend turns it into HTTP 400; the admin shows it as a mess
 ignored filter. User input goes into messages as parameters (``%(value)s``), never formatted into them.
 """
 
+import datetime as dt
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 
 from exercises import dates
 from exercises.choices import CodeSystem
@@ -287,3 +291,30 @@ class SearchField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return check_text(value).strip() if value else value
+
+
+class AwareDateTimeField(forms.Field):
+    """An ISO 8601 date-time with its time zone: ``2024-05-01T12:00:00Z``, ``2024-05-01T14:00:00.5+02:00``.
+
+    A naive time would be read in some zone the client cannot see, a date alone at some hour: both are
+    refused. A ``+`` sent unescaped arrives as a space (form encoding): ``...T14:00:00 02:00`` is read
+    as ``+02:00``, since nothing else can be meant.
+    """
+
+    MESSAGE = (
+        "Give an ISO 8601 date-time with a time zone, such as 2024-05-01T12:00:00Z or 2024-05-01T14:00:00+02:00 "
+        "(send + as %%2B), not %(value)s."
+    )
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        check_text(value)
+        text = re.sub(r" (\d{2}(:?\d{2})?)$", r"+\1", value.strip())
+        try:
+            parsed = parse_datetime(text) if "T" in text.upper() else None
+            if parsed is not None and parsed.tzinfo is not None:
+                return parsed.astimezone(dt.UTC)  # also refuses a time that has no UTC (year 1 at +01:00)
+        except (ValueError, OverflowError):
+            pass
+        raise ValidationError(self.MESSAGE, code="invalid", params={"value": value})

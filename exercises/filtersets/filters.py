@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from exercises.filtersets.fields import (
     DISPUTED_CHOICES,
     MAX_VALUE_LENGTH,
+    AwareDateTimeField,
     BBoxField,
     CountField,
     DisputedField,
@@ -101,6 +102,11 @@ class PartialDateFilter(filters.Filter):
     field_class = PartialDateField
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "example": "2024-05-01T12:00:00Z"})
+class AwareDateTimeFilter(filters.Filter):
+    field_class = AwareDateTimeField
+
+
 @extend_schema_field({"type": "string", "example": "45,40,80,55", "description": "min_lon,min_lat,max_lon,max_lat"})
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
@@ -168,3 +174,17 @@ class FastFilterSet(filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
         return cls._form_class
+
+
+class ChangesSinceFilterSet(FastFilterSet):
+    """The parameter every list endpoint takes: rows written at or after a time (``updated_at``), for
+    clients that keep a copy and fetch what changed since their last run. Inclusive: a client asks again
+    from the last ``updated_at`` it saw and upserts what comes back."""
+
+    updated_since = AwareDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only rows written at or after this time (their updated_at; for an exercise, a change of one of "
+        "its parts or of its phases' counts): an ISO 8601 date-time with a time zone (2024-05-01T12:00:00Z). "
+        "Rows deleted or merged since are in deletions/.",
+    )

@@ -1,11 +1,19 @@
-"""The FilterSets of the other list endpoints: exercise parts, states, places and scenarios."""
+"""The FilterSets of the other list endpoints: exercise parts, states, places, scenarios, organisations,
+sources and the deletions feed."""
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from exercises import models
 from exercises.choices import ThreatType
-from exercises.filtersets.filters import BooleanFilter, FastFilterSet, MultiValueFilter, StatesFilter
+from exercises.filtersets.filters import (
+    AwareDateTimeFilter,
+    BooleanFilter,
+    ChangesSinceFilterSet,
+    FastFilterSet,
+    MultiValueFilter,
+    StatesFilter,
+)
 from exercises.models import state_condition
 
 
@@ -25,13 +33,13 @@ class ExerciseFilter(filters.CharFilter):
         return qs.filter(Q(exercise__slug=value) | Q(exercise__parent__slug=value))
 
 
-class ExercisePartFilterSet(FastFilterSet):
+class ExercisePartFilterSet(ChangesSinceFilterSet):
     """``participations/`` and ``troop-figures/``: the parts of one exercise."""
 
     exercise = ExerciseFilter()
 
 
-class StateFilterSet(FastFilterSet):
+class StateFilterSet(ChangesSinceFilterSet):
     search = filters.CharFilter(method="filter_search", help_text="Part of a code or name.")
     historical = BooleanFilter(field_name="is_historical", help_text="true: former states only.")
 
@@ -45,7 +53,7 @@ class StateFilterSet(FastFilterSet):
         )
 
 
-class LocationFilterSet(FastFilterSet):
+class LocationFilterSet(ChangesSinceFilterSet):
     state = StatesFilter(method="filter_state", help_text="State the place lies in (code or name).")
     kind = filters.ChoiceFilter(choices=models.Location._meta.get_field("kind").choices)
     search = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
@@ -62,7 +70,7 @@ class LocationFilterSet(FastFilterSet):
 EXERCISE_SPAN = ("exercise__span_start", "exercise__span_end")
 
 
-class ScenarioFilterSet(FastFilterSet):
+class ScenarioFilterSet(ChangesSinceFilterSet):
     exercise = ExerciseFilter()
     threat = MultiValueFilter(
         field_name="threat_type",
@@ -82,3 +90,37 @@ class ScenarioFilterSet(FastFilterSet):
 
     def filter_adversary(self, queryset, name, value):
         return queryset.filter(state_condition(value, "adversary_state", EXERCISE_SPAN))
+
+
+class OrganisationFilterSet(ChangesSinceFilterSet):
+    class Meta:
+        model = models.Organisation
+        fields = []
+
+
+class SourceFilterSet(ChangesSinceFilterSet):
+    class Meta:
+        model = models.Source
+        fields = []
+
+
+class DeletionFilterSet(FastFilterSet):
+    """``deletions/``: what left the data since a time, of some kinds."""
+
+    updated_since = AwareDateTimeFilter(
+        field_name="removed_at",
+        lookup_expr="gte",
+        help_text="Only what was removed at or after this time (removed_at), an ISO 8601 date-time with a time zone: "
+        "the time of your last full copy or last run. Older than the feed keeps (DELETIONS_RETENTION_DAYS): 410, "
+        "download a full copy instead.",
+    )
+    kind = MultiValueFilter(
+        field_name="kind",
+        lookup_expr="in",
+        choices=models.Removal.Kind.choices,
+        help_text="What was removed, any of several: " + ", ".join(models.Removal.Kind.values) + ".",
+    )
+
+    class Meta:
+        model = models.Removal
+        fields = []

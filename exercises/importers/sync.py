@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 
+from exercises.models.base import DatabaseNow, UpdatedAt
 from exercises.services import BATCH, batches
 
 
@@ -81,9 +82,14 @@ def sync(
         if prepare:
             prepare(instance, held.get(key))
     delete_in_batches(model, [held[key]["pk"] for key in changes.removed])
-    model.objects.bulk_create(new, batch_size=BATCH)
+    model.objects.bulk_create(new, batch_size=BATCH)  # stamps updated_at (UpdatedAt.pre_save)
     if updated:
-        model.objects.bulk_update(updated, list(update_fields or fields), batch_size=BATCH)
+        # bulk_update writes what the instances hold: a row that says when it was written says now.
+        stamped = [f.name for f in model._meta.concrete_fields if isinstance(f, UpdatedAt)]
+        for instance in updated:
+            for name in stamped:
+                setattr(instance, name, DatabaseNow())
+        model.objects.bulk_update(updated, [*(update_fields or fields), *stamped], batch_size=BATCH)
     changes.ids = {key: held[key]["pk"] for key in wanted if key in held}
     changes.ids.update({key: instance.pk for key, instance in zip(changes.created, new, strict=True)})
     return changes

@@ -39,8 +39,6 @@ Reported troops
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F
-from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -436,17 +434,16 @@ class Writer:
         sources dispute, and stamp the exercises this run changed (fields or parts) as edited, once
         each, through ``services.refresh_derived``.
 
-        ``updated_at`` and the edit ``version`` are raised by ``save()`` and by the receivers on part
-        saves; bulk writes bypass both, so a changed exercise gets them here, in the same UPDATE as its
-        reported troops where both are due.
+        ``updated_at`` (the database's clock) and the edit ``version`` are raised by ``save()`` and by the
+        receivers on part saves; bulk writes bypass both, so a changed exercise (and the whole exercise it
+        is a phase of) gets them here, in the same UPDATE as its reported troops where both are due.
         """
         touched = {self.exercise_ids[identifier] for identifier in self.changed - self.created}
-        stamp = {"updated_at": timezone.now(), "version": F("version") + 1}
         refigured = self.figure_exercises
         # A changed exercise's undated phases (an analyst's, data sets have none) follow its new dates.
         services.refresh_derived(sorted(refigured - touched), fields=("troops",))
-        services.refresh_derived(sorted(refigured & touched), fields=("phases", "troops"), **stamp)
-        services.refresh_derived(sorted(touched - refigured), fields=("phases",), **stamp)
+        services.refresh_derived(sorted(refigured & touched), fields=("phases", "troops"), edited=True)
+        services.refresh_derived(sorted(touched - refigured), fields=("phases",), edited=True)
         services.refresh_derived(sorted(set(self.exercise_ids.values())), fields=("sources",))
 
     # Citations ---------------------------------------------------------------------------------

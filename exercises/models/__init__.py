@@ -20,6 +20,7 @@ from exercises.models.geography import (
 )
 from exercises.models.organisations import Membership, Organisation
 from exercises.models.parts import Force, OrganisationParticipation, Participation, Scenario, TroopFigure
+from exercises.models.removals import Removal
 from exercises.models.sources import CITATION_TARGETS, Citation, Source
 
 __all__ = [
@@ -35,9 +36,10 @@ __all__ = [
     "Location",
     "Membership",
     "Organisation",
-    "PossibleDuplicate",
     "OrganisationParticipation",
     "Participation",
+    "PossibleDuplicate",
+    "Removal",
     "Scenario",
     "Source",
     "State",

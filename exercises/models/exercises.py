@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from exercises import dates
 from exercises.choices import DatePrecision, RelationKind
-from exercises.models.base import NaturalKeyManager
+from exercises.models.base import NaturalKeyManager, Stamped
 
 __all__ = ["Exercise", "ExerciseMerge", "ExerciseName", "ExerciseRelation", "ExternalIdentifier", "PossibleDuplicate"]
 
@@ -45,7 +45,7 @@ class ExerciseQuerySet(models.QuerySet):
         return queryset
 
 
-class Exercise(models.Model):
+class Exercise(Stamped):
     """A military exercise, or one phase of a larger one (``parent``)."""
 
     #: The yes/no/unknown flags coded for an exercise (as in MME): where it was held and what for.
@@ -153,7 +153,7 @@ class Exercise(models.Model):
         help_text="Raised by every save; an edit based on an older version is refused (no silent overwrite).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # updated_at (Stamped): moved by its own saves and by every change of its parts or its phases'.
 
     #: The fields two sources can disagree on, each with its flag ``disputed_<field>``.
     DISPUTABLE = ("participants", "dates", "places", "troops")

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from exercises.choices import CodeSystem, LocationKind
-from exercises.models.base import NaturalKeyManager
+from exercises.models.base import NaturalKeyManager, Stamped
 
 __all__ = [
     "CodedStates",
@@ -193,7 +193,7 @@ class StateQuerySet(models.QuerySet):
         return list(dict.fromkeys(names))[:count]
 
 
-class State(models.Model):
+class State(Stamped):
     """A state or territory with an ISO 3166 code: current (3166-1) or former (3166-3)."""
 
     code = models.CharField(
@@ -391,7 +391,7 @@ class StateCode(models.Model):
         return "always"
 
 
-class Location(models.Model):
+class Location(Stamped):
     """A named place where exercises or their episodes happen: a region, a city's vicinity, a sea."""
 
     slug = models.SlugField(max_length=120, unique=True)

@@ -8,12 +8,12 @@ from simple_history.models import HistoricalRecords
 
 from exercises import dates
 from exercises.choices import DatePrecision, MembershipStatus, OrganisationKind
-from exercises.models.base import NaturalKeyManager
+from exercises.models.base import NaturalKeyManager, Stamped
 
 __all__ = ["Membership", "Organisation"]
 
 
-class Organisation(models.Model):
+class Organisation(Stamped):
     """An international organisation that holds exercises or whose members take part (CSTO, NATO)."""
 
     acronym = models.CharField(max_length=20, unique=True)

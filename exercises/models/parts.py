@@ -6,14 +6,14 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from exercises.choices import AdversaryBasis, FigureBasis, ForceKind, ForceSide, Qualifier, Role, ThreatType
-from exercises.models.base import NaturalKeyManager
+from exercises.models.base import NaturalKeyManager, Stamped
 from exercises.models.exercises import Exercise
 from exercises.models.sources import new_key
 
 __all__ = ["Force", "OrganisationParticipation", "Participation", "Scenario", "TroopFigure"]
 
 
-class Participation(models.Model):
+class Participation(Stamped):
     """A state's part in an exercise, with its role when a source gives one."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="participations")
@@ -69,7 +69,7 @@ class OrganisationParticipation(models.Model):
     natural_key.dependencies = ["exercises.exercise", "exercises.organisation"]
 
 
-class TroopFigure(models.Model):
+class TroopFigure(Stamped):
     """One source's claim of how many troops took part, in the whole exercise or for one state.
 
     Claims disagree; all are kept. The one flagged ``is_reported`` (at most one per exercise and
@@ -201,7 +201,7 @@ class Force(models.Model):
     natural_key.dependencies = ["exercises.exercise", "exercises.state"]
 
 
-class Scenario(models.Model):
+class Scenario(Stamped):
     """An episode of an exercise: where, what was rehearsed, against whom, by whom, with what."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="scenarios")

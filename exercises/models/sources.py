@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from exercises import dates
 from exercises.choices import DatePrecision, SourceKind
-from exercises.models.base import NaturalKeyManager
+from exercises.models.base import NaturalKeyManager, Stamped
 
 __all__ = ["CITATION_TARGETS", "Citation", "Source", "new_key"]
 
@@ -37,7 +37,7 @@ def new_key() -> str:
     return uuid.uuid4().hex[:16]
 
 
-class Source(models.Model):
+class Source(Stamped):
     """A document that supports facts in the database: an article, a statement, a data set.
 
     The register of sources is ``seeds/sources.json``; a source whose text is on file carries the

@@ -18,6 +18,7 @@ LIST_ROW = [
     "sources",
     "source_count",
     "disputed",
+    "updated_at",
     "matched_phases",
     "url",
 ]

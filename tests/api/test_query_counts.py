@@ -29,6 +29,18 @@ def test_exercise_list_queries_do_not_grow_with_page_size(
     assert len(response.json()["results"]) == page_size
 
 
+@pytest.mark.parametrize("page_size", [1, 50])
+def test_exercise_cursor_pages_run_constant_queries_and_no_count(
+    api_client, many_exercises, page_size, django_assert_num_queries
+):
+    params = {"page_size": page_size, "year": 2011, "troops_min": 0}
+    second = api_client.get("/api/v1/exercises/", {**params, "cursor": ""}).json()["next"]
+    with django_assert_num_queries(LIST_QUERIES - 1) as queries:  # the page, its phases: no count
+        response = api_client.get(second)
+    assert len(response.json()["results"]) == page_size
+    assert not [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+
+
 @pytest.mark.parametrize("page_size", [1, 100])
 def test_filtered_list_resolves_countries_once(api_client, many_exercises, page_size, django_assert_num_queries):
     with django_assert_num_queries(LIST_QUERIES + 1):  # + one lookup of all the country names

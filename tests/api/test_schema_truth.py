@@ -86,6 +86,7 @@ def awkward():
     models.Citation.objects.create(source=unlinked, exercise=top, excerpt="It happened.")
     models.ExternalIdentifier.objects.create(exercise=top, source=unlinked, identifier="row-1")  # locator empty
     figure = models.TroopFigure.objects.get(exercise=top)
+    factories.exercise(["KZ"], slug="deleted-one").delete()  # in deletions/, its address a 410
     return {"top": top, "phase": phase, "scenario": scenario, "nowhere": nowhere, "source": unlinked, "figure": figure}
 
 
@@ -129,6 +130,7 @@ def calls(records, editor) -> dict[tuple[str, str], list[Call]]:
         ("get", f"{v}/exercises/{{slug}}/"): [
             *detail_calls(exercise, "top-level", geo=True),
             Call("get", exercise.format(phase.slug), 200),
+            Call("get", exercise.format("deleted-one"), 410),
         ],
         ("put", f"{v}/exercises/{{slug}}/"): [
             Call("put", exercise.format(phase.slug), 428, body=renamed),
@@ -161,6 +163,18 @@ def calls(records, editor) -> dict[tuple[str, str], list[Call]]:
         ],
         ("get", f"{v}/sources/"): list_calls(f"{v}/sources/"),
         ("get", f"{v}/sources/{{key}}/"): detail_calls(f"{v}/sources/{{}}/", "no-url"),
+        ("get", f"{v}/deletions/"): [
+            *list_calls(f"{v}/deletions/"),
+            Call("get", f"{v}/deletions/", 200, {"kind": "exercise", "updated_since": "2100-01-01T00:00:00Z"}),
+            Call("get", f"{v}/deletions/", 410, {"updated_since": "2001-01-01T00:00:00Z"}),
+        ],
+        # Data releases (tests/api/test_releases_api.py validates answers about real ones too).
+        ("get", f"{v}/releases/"): [
+            Call("get", f"{v}/releases/", 200),
+            Call("get", f"{v}/releases/", 400, {"no_such_parameter": "1"}),
+        ],
+        ("get", f"{v}/releases/{{version}}/"): [Call("get", f"{v}/releases/0.0.0/", 404)],
+        ("get", f"{v}/releases/{{version}}/{{filename}}"): [Call("get", f"{v}/releases/0.0.0/none.csv", 404)],
         ("get", f"{v}/stats/"): [
             Call("get", f"{v}/stats/", 200),
             Call("get", f"{v}/stats/", 200, {"by": ["year", "state"]}),
@@ -246,7 +260,11 @@ OPERATIONS = [
         ("get", "scenarios/{id}/"),
         ("get", "sources/"),
         ("get", "sources/{key}/"),
+        ("get", "deletions/"),
         ("get", "stats/"),
+        ("get", "releases/"),
+        ("get", "releases/{version}/"),
+        ("get", "releases/{version}/{filename}"),
         ("post", "auth/token/"),
         ("post", "auth/logout/"),
         ("post", "auth/logout-all/"),
@@ -283,7 +301,12 @@ def test_real_answers_match_the_served_schema(operation, openapi, awkward, edito
 def list_endpoints_with_details():
     from exercises.api.urls import router
 
-    return [prefix for prefix, viewset, _ in router.registry if hasattr(viewset, "retrieve")]
+    # Records of the database (releases/ lists files in a storage: tests/api/test_releases_api.py).
+    return [
+        prefix
+        for prefix, viewset, _ in router.registry
+        if hasattr(viewset, "retrieve") and getattr(viewset, "queryset", None) is not None
+    ]
 
 
 @pytest.mark.parametrize("prefix", list_endpoints_with_details())

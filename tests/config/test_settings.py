@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 
@@ -43,6 +44,12 @@ def test_a_number_setting_that_is_not_a_number_stops_the_start_naming_it():
 def test_a_negative_limit_stops_the_start():
     code, output = load_settings(DEBUG="1", AXES_FAILURE_LIMIT="-5")
     assert code != 0 and "AXES_FAILURE_LIMIT must be a whole number of at least 1" in output
+
+
+@pytest.mark.parametrize("value", ["{bucket_name: x}", '["a list"]'])
+def test_storage_options_that_are_not_a_json_object_stop_the_start_naming_them(value):
+    code, output = load_settings(DEBUG="1", RELEASES_STORAGE_OPTIONS=value)
+    assert code != 0 and "RELEASES_STORAGE_OPTIONS must be a JSON object" in output
 
 
 def test_default_database_is_a_sqlite_file_in_the_project():

@@ -3,7 +3,7 @@
 - ``common.py``: brief references, citations, places, partial dates;
 - ``exercises.py``: an exercise's parts and its detail;
 - ``writes.py``: what editors send (exercises, participations, troop figures);
-- ``reference.py``: states, organisations, sources, statistics.
+- ``reference.py``: states, organisations, sources, statistics, the deletions feed.
 """
 
 from exercises.api.serializers.common import (
@@ -28,6 +28,7 @@ from exercises.api.serializers.exercises import (
 from exercises.api.serializers.reference import (
     MembershipSerializer,
     OrganisationSerializer,
+    RemovalSerializer,
     SourceDetailSerializer,
     SourceSerializer,
     StateSerializer,
@@ -56,6 +57,7 @@ __all__ = [
     "ParticipationWriteSerializer",
     "PartialDateField",
     "RelationSerializer",
+    "RemovalSerializer",
     "ScenarioListSerializer",
     "ScenarioSerializer",
     "SourceDetailSerializer",

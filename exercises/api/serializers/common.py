@@ -60,6 +60,7 @@ class LocationSerializer(serializers.ModelSerializer):
             "latitude",
             "longitude",
             "coordinates_note",
+            "updated_at",
             "url",
         ]
 

@@ -56,7 +56,7 @@ class ParticipationRecordSerializer(ParticipationSerializer):
     url = detail_link("participation")
 
     class Meta(ParticipationSerializer.Meta):
-        fields = ["id", "exercise", *ParticipationSerializer.Meta.fields, "url"]
+        fields = ["id", "exercise", *ParticipationSerializer.Meta.fields, "updated_at", "url"]
 
 
 class TroopFigureSerializer(serializers.ModelSerializer):
@@ -122,7 +122,7 @@ class ScenarioListSerializer(ScenarioSerializer):
     exercise = ExerciseRefSerializer(read_only=True)
 
     class Meta(ScenarioSerializer.Meta):
-        fields = ["exercise", *ScenarioSerializer.Meta.fields]
+        fields = ["exercise", *ScenarioSerializer.Meta.fields, "updated_at"]
 
 
 class RelationSerializer(serializers.Serializer):
@@ -387,8 +387,7 @@ class ExerciseDetailSerializer(RowFields, serializers.ModelSerializer):
             "related",
             "external_ids",
             "citations",
-            "created_at",
-            "updated_at",
+            "created_at",  # updated_at: with the row's fields, as the list gives it
         ]
 
     @extend_schema_field(RelationSerializer(many=True))

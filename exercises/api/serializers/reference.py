@@ -1,11 +1,11 @@
-"""The reference endpoints' answers (states, organisations, sources) and the statistics."""
+"""The reference endpoints' answers (states, organisations, sources), the statistics and the deletions feed."""
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from exercises import vienna
 from exercises.api.serializers.common import CitationSerializer, StateBriefSerializer, detail_link
-from exercises.models import Citation, Membership, Organisation, Source, State, StateCode
+from exercises.models import Citation, Membership, Organisation, Removal, Source, State, StateCode
 
 
 class StateCodeSerializer(serializers.ModelSerializer):
@@ -42,6 +42,7 @@ class StateSerializer(serializers.ModelSerializer):
             "names",
             "codes",
             "exercise_count",
+            "updated_at",
             "url",
         ]
 
@@ -81,6 +82,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "description",
             "exercise_count",
             "memberships",
+            "updated_at",
             "url",
         ]
 
@@ -126,6 +128,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "sha256",
             "notes",
             "citation_count",
+            "updated_at",
             "detail_url",
         ]
 
@@ -191,3 +194,28 @@ class StatsSerializer(serializers.Serializer):
         help_text="Per organisation with a membership history: the exercises in which a state that was a member "
         "at the time took part (as members_of), and their troops.",
     )
+
+
+class RemovalSerializer(serializers.ModelSerializer):
+    """One row of ``deletions/``: what was removed, and for a merge where it went."""
+
+    id = serializers.IntegerField(source="object_id", help_text="The removed row's id, as its endpoint gave it.")
+    slug = serializers.CharField(
+        allow_null=True,
+        help_text="Its slug or key where it has one: an exercise's slug, a troop figure's or scenario's key, a "
+        "participation's state code, a place's slug, a state's code, an organisation's acronym, a source's key.",
+    )
+    exercise = serializers.CharField(allow_null=True, help_text="For a part (or a phase): its exercise's slug.")
+    merged_into = serializers.CharField(
+        allow_null=True,
+        help_text="For an exercise merged into another: the kept exercise's slug (its old address answers 301 "
+        "there); null for a deletion (410).",
+    )
+
+    class Meta:
+        model = Removal
+        fields = ["kind", "id", "slug", "exercise", "merged_into", "removed_at"]
+
+    def to_representation(self, instance):
+        row = super().to_representation(instance)
+        return {name: None if value == "" else value for name, value in row.items()}

@@ -110,7 +110,10 @@ class TroopFigureWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = TroopFigure
-        fields = ["id", "exercise", "key", "state", "low", "high", "qualifier", "basis", "is_reported", "note", "url"]
+        fields = [
+            *("id", "exercise", "key", "state", "low", "high", "qualifier", "basis", "is_reported", "note"),
+            *("updated_at", "url"),
+        ]
         extra_kwargs = {"key": {"required": False}}
         # The database's constraints decide conflicts (one reported figure per scope); the exception
         # handler turns them into 400s naming the field.
